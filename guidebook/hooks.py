@@ -1,0 +1,42 @@
+"""MkDocs hooks: bring the region's data into the site configuration and output.
+
+Listed under ``hooks:`` in ``mkdocs.yml``. Each hook does one job and delegates
+the work to the rest of ``guidebook/``.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.exceptions import Abort  # noqa: E402
+
+from guidebook import site  # noqa: E402
+from guidebook.data import DataError, load_guide_data  # noqa: E402
+
+log = logging.getLogger("mkdocs.plugins.klik")
+
+
+def on_config(config):
+    try:
+        data = load_guide_data(Path(config.config_file_path).parent)
+    except DataError as exc:
+        raise Abort(str(exc)) from None
+    site.apply_region(config, data)
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    problem = site.page_meta_problem(page)
+    if problem:
+        log.warning(problem)
+    return markdown
+
+
+def on_post_build(config):
+    data = load_guide_data(Path(config.config_file_path).parent)
+    site.write_region_assets(config, data)

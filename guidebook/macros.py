@@ -1,0 +1,36 @@
+"""The variables and macros that Markdown pages can use (via mkdocs-macros).
+
+In a page: ``{{ region.clinic.acronym }}``, ``{{ sumber('pp-38') }}``,
+``{{ kartu_tahapan() }}``, ``{{ tabel_glosarium() }}`` and the others below.
+Each macro renders a fragment from ``guidebook.render`` for the current page.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .data import load_guide_data
+from .render import Renderer
+
+
+def define_env(env) -> None:
+    data = load_guide_data(Path(env.conf["config_file_path"]).parent)
+    env.variables["data"] = data
+    env.variables["region"] = data.region
+
+    def renderer() -> Renderer:
+        page = getattr(env, "page", None)
+        return Renderer(data, page.file.src_uri if page is not None else None)
+
+    macros = {
+        "sumber": lambda *ids: renderer().cite(*ids),
+        "keyakinan": lambda level: renderer().confidence(level),
+        "kartu_tahapan": lambda: renderer().stage_cards(),
+        "rincian_tahapan": lambda stage_id: renderer().stage_detail(stage_id),
+        "tabel_glosarium": lambda: renderer().glossary_table(),
+        "daftar_sumber": lambda: renderer().source_list(),
+        "daftar_regulasi": lambda: renderer().regulation_list(),
+        "taksonomi": lambda group: renderer().taxonomy(group),
+        "tautan": lambda target, anchor="": renderer().href(target, anchor),
+    }
+    for name, fn in macros.items():
+        env.macro(fn, name)

@@ -1,0 +1,135 @@
+"""HTML fragments rendered from the guide data, shared by the web pages and the PDF.
+
+Every fragment comes from a Jinja template in ``guidebook/templates/`` with
+autoescaping on, so nothing from the data reaches a page unescaped. Links inside
+fragments are made relative to the page that shows them (``page_url``), so they
+work on the site, in the offline copy and, once rewritten, in the PDF.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .data import GuideData
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+# Where the pages that fragments link to live (source paths under docs/).
+PAGES = {
+    "sources": "sumber.md",
+    "glossary": "glosarium.md",
+}
+
+CONFIDENCE = {
+    "C": ("terkonfirmasi", "Dinyatakan sumber resmi atau berita yang mengutip BSKDN/pemerintah daerah."),
+    "C2": ("sumber daerah", "Hanya dari sumber daerah atau sumber sekunder."),
+    "U": ("belum terverifikasi", "Belum terverifikasi: periksa dengan dokumen resmi tahun berjalan sebelum dipakai."),
+}
+
+
+def page_href(from_src: str | None, target_src: str, anchor: str = "") -> str:
+    """Relative URL from the page built from ``from_src`` to ``target_src``.
+
+    Both are source paths under ``docs/`` (``tahapan/inisiatif.md``); MkDocs'
+    directory URLs turn ``a/b.md`` into ``a/b/`` and ``a/index.md`` into ``a/``.
+    """
+    def url_of(src: str) -> str:
+        stem = src[:-3] if src.endswith(".md") else src
+        if stem == "index" or stem.endswith("/index"):
+            stem = stem[: -len("index")]
+        else:
+            stem += "/"
+        return stem
+
+    here = (url_of(from_src).rstrip("/") if from_src else "") or "."
+    rel = posixpath.relpath(url_of(target_src) or ".", here)
+    rel = "" if rel == "." else rel
+    if rel and not rel.endswith("/"):
+        rel += "/"
+    return (rel or "./") + (f"#{anchor}" if anchor else "")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,  # every template, whatever its name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["slug"] = slug
+    env.globals["CONFIDENCE"] = CONFIDENCE
+    return env
+
+
+def render_template(name: str, **context: Any) -> Markup:
+    """Render one fragment; blank lines are dropped so Markdown keeps it one HTML block."""
+    html = _env().get_template(name).render(**context)
+    return Markup("\n".join(line for line in html.splitlines() if line.strip()))
+
+
+class Renderer:
+    """The fragments one page can ask for. ``page_src`` is its source path under docs/."""
+
+    def __init__(self, data: GuideData, page_src: str | None = None):
+        self.data = data
+        self.page_src = page_src
+        self._numbers = {sid: i for i, sid in enumerate(data.index["sources"], start=1)}
+
+    def href(self, target_src: str, anchor: str = "") -> str:
+        return page_href(self.page_src, target_src, anchor)
+
+    def _ctx(self, **extra: Any) -> dict:
+        return {"data": self.data, "region": self.data.region, "href": self.href,
+                "source_href": self.source_href, "source_number": self.source_number,
+                "cite": self.cite, **extra}
+
+    # -- citations
+    def source_number(self, source_id: str) -> int:
+        return self._numbers[source_id]
+
+    def source_href(self, source_id: str) -> str:
+        return self.href(PAGES["sources"], f"sumber-{source_id}")
+
+    def cite(self, *source_ids: str) -> Markup:
+        """Inline citation marks like [3], with the confidence shown where it is not C."""
+        missing = [s for s in source_ids if s not in self.data.index["sources"]]
+        if missing or not source_ids:
+            raise KeyError(f"sumber tidak dikenal: {', '.join(missing) or '(kosong)'}; "
+                           "tambahkan ke guide_data/sources.yml atau perbaiki id-nya")
+        sources = [self.data.get("sources", s) for s in source_ids]
+        return render_template("cite.html", **self._ctx(sources=sources)).replace("\n", "")
+
+    def confidence(self, level: str) -> Markup:
+        return render_template("confidence.html", level=level).replace("\n", "")
+
+    # -- blocks
+    def stage_cards(self) -> Markup:
+        return render_template("stage_cards.html", **self._ctx(stages=self.data.items("stages")))
+
+    def stage_detail(self, stage_id: str) -> Markup:
+        return render_template("stage_detail.html", **self._ctx(stage=self.data.get("stages", stage_id)))
+
+    def glossary_table(self) -> Markup:
+        terms = sorted(self.data.items("terms"), key=lambda t: t.term.lower())
+        return render_template("glossary.html", **self._ctx(terms=terms))
+
+    def source_list(self) -> Markup:
+        return render_template("sources.html", **self._ctx(sources=self.data.items("sources")))
+
+    def regulation_list(self) -> Markup:
+        return render_template("regulations.html", **self._ctx(regulations=self.data.items("regulations")))
+
+    def taxonomy(self, group: str) -> Markup:
+        return render_template("taxonomy.html", **self._ctx(group=group, items=self.data.items(group)))

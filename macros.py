@@ -1,0 +1,5 @@
+"""mkdocs-macros entry point: hands the guide data and its fragments to the pages.
+
+All logic lives in ``guidebook/``; see ``guidebook/macros.py``.
+"""
+from guidebook.macros import define_env  # noqa: F401

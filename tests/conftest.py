@@ -1,0 +1,40 @@
+"""Shared fixtures: a throwaway copy of the project to break, and a built site."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PROJECT_PARTS = ["guide_data", "docs", "overrides", "mkdocs.yml", "macros.py"]
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy what a build reads (not guidebook/: the copy imports the real package)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        else:
+            shutil.copy2(src, dest / part)
+    (dest / "guidebook").symlink_to(ROOT / "guidebook")
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path / "proj")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real guide, built once per test session into a temporary folder."""
+    from guidebook.build import build_site
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    return build_site(ROOT, out)
