@@ -26,7 +26,11 @@ sysdeps-test:
 build: $(STAMP) sysdeps ## Build the site and handbook PDF into site/
 	$(PY) scripts/build.py
 
-test: $(STAMP) sysdeps-test ## Run the whole test suite
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	@touch $@
+
+test: $(STAMP) sysdeps-test node_modules/.installed ## Run the whole test suite
 	$(PY) -m pytest
 
 serve: $(STAMP) sysdeps ## Live preview on http://127.0.0.1:8000

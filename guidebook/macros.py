@@ -17,12 +17,27 @@ def define_env(env) -> None:
     env.variables["data"] = data
     env.variables["region"] = data.region
 
-    def renderer() -> Renderer:
+    cited: dict[str | None, dict[str, None]] = {}  # page -> source ids in citation order
+
+    def page_src() -> str | None:
         page = getattr(env, "page", None)
-        return Renderer(data, page.file.src_uri if page is not None else None)
+        return page.file.src_uri if page is not None else None
+
+    def renderer() -> Renderer:
+        return Renderer(data, page_src())
+
+    def cite(*ids: str):
+        html = renderer().cite(*ids)
+        cited.setdefault(page_src(), {}).update(dict.fromkeys(ids))
+        return html
+
+    def references():
+        """The sources cited so far on this page (put it at the chapter's end)."""
+        return renderer().reference_list(list(cited.pop(page_src(), {})))
 
     macros = {
-        "sumber": lambda *ids: renderer().cite(*ids),
+        "sumber": cite,
+        "rujukan": references,
         "keyakinan": lambda level: renderer().confidence(level),
         "kartu_tahapan": lambda: renderer().stage_cards(),
         "rincian_tahapan": lambda stage_id: renderer().stage_detail(stage_id),

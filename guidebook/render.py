@@ -128,6 +128,10 @@ class Renderer:
     def source_list(self) -> Markup:
         return render_template("sources.html", **self._ctx(sources=self.data.items("sources")))
 
+    def reference_list(self, source_ids: list[str]) -> Markup:
+        sources = [self.data.get("sources", s) for s in source_ids]
+        return render_template("references.html", **self._ctx(sources=sources))
+
     def regulation_list(self) -> Markup:
         return render_template("regulations.html", **self._ctx(regulations=self.data.items("regulations")))
 
