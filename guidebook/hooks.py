@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import site  # noqa: E402
+from guidebook import csp, pagecheck, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -27,6 +27,7 @@ def on_config(config):
     except DataError as exc:
         raise Abort(str(exc)) from None
     site.apply_region(config, data)
+    config["extra"]["klik_csp"] = csp.meta_policy()
     return config
 
 
@@ -37,6 +38,14 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_page_content(html, page, config, files):
+    for problem in pagecheck.alt_text_problems(html, page.file.src_uri, page.url,
+                                                 Path(config.config_file_path).parent):
+        log.warning(str(problem))
+    return html
+
+
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
+    csp.finalize(config["site_dir"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .contrast import region_palette
 from .data import GuideData
 from .render import render_template
 
@@ -43,4 +44,4 @@ def page_meta_problem(page) -> str | None:
 def write_region_assets(config, data: GuideData) -> None:
     out = Path(config["site_dir"]) / REGION_CSS
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(str(render_template("region.css", colors=data.region.colors)), encoding="utf-8")
+    out.write_text(str(render_template("region.css", colors=region_palette(data.region.colors))), encoding="utf-8")

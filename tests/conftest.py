@@ -1,4 +1,4 @@
-"""Shared fixtures: a throwaway copy of the project to break, and a built site."""
+"""Shared fixtures: a throwaway copy of the project to break, a built site, a server and a browser."""
 from __future__ import annotations
 
 import shutil
@@ -38,3 +38,29 @@ def built_site(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("site") / "site"
     return build_site(ROOT, out)
+
+
+@pytest.fixture(scope="session")
+def site_url() -> str:
+    """The published address (region.site.url); 404.html links to assets under its path."""
+    from guidebook.data import load_guide_data
+
+    return load_guide_data(ROOT).region.site.url
+
+
+@pytest.fixture(scope="session")
+def server(built_site, site_url):
+    """The built site on a local port, served like a static host (see tests/browserkit.py)."""
+    from browserkit import serve
+
+    with serve(built_site, site_url) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    pytest.importorskip("playwright.sync_api")
+    from browserkit import launch
+
+    with launch() as b:
+        yield b

@@ -1,44 +1,40 @@
-"""What only a browser shows: requests made by a loaded page."""
+"""What only a browser shows: requests made by a loaded page, the CSP at work."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from urllib.parse import urlparse
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from browserkit import csp_violations, watch
+
+pytest.importorskip("playwright.sync_api")
+
+# One page of every layout. Paths come from the built site's own files where they can.
+LAYOUTS = {
+    "beranda": "/",
+    "bab": "/tahapan/inisiatif/",
+    "glosarium": "/glosarium/",
+    "sumber": "/sumber/",
+    "404": "/halaman-yang-tidak-ada/",
+}
 
 
-@pytest.fixture(scope="session")
-def server(built_site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site))
-    handler.log_message = lambda *a, **k: None
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium",
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
-
-
-@pytest.mark.parametrize("path", ["/", "/tahapan/inisiatif/", "/glosarium/", "/sumber/"])
-def test_page_requests_nothing_from_other_hosts(server, browser, path):
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_page_requests_nothing_from_other_hosts(server, browser, layout):
     page = browser.new_page()
     foreign = []
+    local = urlparse(server).hostname
     page.on("request", lambda req: foreign.append(req.url)
-            if urlparse(req.url).hostname not in ("127.0.0.1", None) and not req.url.startswith("data:") else None)
-    page.goto(server + path)
+            if urlparse(req.url).scheme not in ("data", "blob") and urlparse(req.url).hostname != local else None)
+    response = page.goto(server + LAYOUTS[layout])
     page.wait_for_load_state("networkidle")
+    if layout == "404":
+        assert response.status == 404
+        assert page.locator("h1").first.inner_text().strip() == "404 - Not found" or page.locator("h1").count()
+    else:
+        assert response.ok
     assert page.locator("html").get_attribute("lang") == "id"
+    # the stylesheets really loaded (a page without CSS would hide a broken asset path)
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") in ("sticky", "fixed")
     page.close()
-    assert foreign == []
+    assert foreign == [], f"{layout}: permintaan ke host lain: {foreign}"
