@@ -9,6 +9,7 @@ and keeps the explanations for the final error message.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -90,6 +91,9 @@ class MkDocsExplainer(logging.Handler):
             self.unexplained.append(message.strip())
             return
         self.found.append(explanation)
+        if "_Macro Rendering Error_" in message and not os.environ.get("KLIK_DEBUG"):
+            # the traceback is for programmers (KLIK_DEBUG=1 keeps it); editors get the gist
+            message = re.sub(r"\n```.*?```", "", message, flags=re.S).replace("\n\n", "\n").strip()
         if not _ALREADY_INDONESIAN.match(message):
             record.msg = f"{message}\n  -> {explanation}"
             record.args = None
@@ -169,12 +173,16 @@ class MkDocsExplainer(logging.Handler):
                 line = int(lines[-1]) + _body_offset(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError):
                 line = None
-        error = m["error"].strip().strip("'\"")
-        if m["type"] == "UndefinedError":
-            fix = ("periksa ejaan nama makro atau variabel; daftar makro yang tersedia ada di README "
-                   "(bagian 'How a chapter pulls data').")
-        elif "tambahkan" in error or "perbaiki" in error:
-            fix = "ikuti petunjuk pada pesan di atas, lalu bangun ulang."
+        error = m["error"].strip()
+        if len(error) > 1 and error[0] == error[-1] and error[0] in "'\"":
+            error = error[1:-1]
+        undefined = re.match(r"'([^']+)' is undefined", error)
+        if undefined:
+            return _issue(rel, line, f"makro atau variabel `{undefined[1]}` tidak dikenal.",
+                          "periksa ejaan namanya; daftar makro yang tersedia ada di README "
+                          "(bagian 'How a chapter pulls data').")
+        if "tambahkan" in error or "perbaiki" in error:
+            fix = "ikuti petunjuk pada pesan itu, lalu bangun ulang."
         else:
             fix = "periksa nama makro dan argumennya di baris ini (tanda kutip, koma, kurung)."
         return _issue(rel, line, f"makro gagal dijalankan ({m['type']}: {error}).", fix)

@@ -197,6 +197,25 @@ def key_path(path: tuple) -> str:
     return out
 
 
+def yaml_error_issue(exc: yaml.MarkedYAMLError, rel: str, first_line: int = 1) -> DataIssue:
+    """An Indonesian issue for a YAML syntax error, or for a tag the safe loader refuses.
+
+    ``first_line``: the file line where the parsed YAML text starts (front matter: 2).
+    """
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + first_line if mark else None
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in (exc.problem or ""):
+        tag = (exc.problem or "").split("tag ", 1)[-1].strip("'\" ").replace("tag:yaml.org,2002:", "!!")
+        return DataIssue(rel, line, "", f"tag YAML `{tag}` tidak diizinkan; data hanya boleh berisi teks, "
+                                        "angka, true/false, daftar, dan pasangan `kunci: nilai`.",
+                         "hapus tag yang diawali tanda seru (misalnya `!!python/object`) dan tulis nilainya "
+                         "sebagai teks biasa.")
+    what = exc.problem or "format YAML salah"
+    return DataIssue(rel, line, "", f"YAML tidak dapat dibaca ({what}).",
+                     "periksa indentasi (spasi, bukan tab), tanda titik dua setelah kunci, "
+                     "dan tanda kutip yang belum ditutup di sekitar baris ini.")
+
+
 def parse_yaml(path: Path, rel: str) -> tuple[Any, dict, list[DataIssue]]:
     """Parse one file: (data, {key path tuple: line}, issues)."""
     try:
@@ -230,13 +249,7 @@ def parse_yaml(path: Path, rel: str) -> tuple[Any, dict, list[DataIssue]]:
         _walk_nodes(node, (), lines, dupes)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or "format YAML salah"
-        return None, {}, [DataIssue(
-            rel, line, "", f"YAML tidak dapat dibaca ({what}).",
-            "periksa indentasi (spasi, bukan tab), tanda titik dua setelah kunci, "
-            "dan tanda kutip yang belum ditutup di sekitar baris ini.")]
+        return None, {}, [yaml_error_issue(exc, rel)]
     except yaml.YAMLError as exc:
         return None, {}, [DataIssue(rel, None, "", f"YAML tidak dapat dibaca ({exc}).",
                                     "periksa format YAML berkas ini.")]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .data import DataIssue, _Loader
+from .data import DataIssue, _Loader, yaml_error_issue
 
 # The same delimiters MkDocs recognises (mkdocs.utils.meta.YAML_RE).
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
@@ -32,12 +32,13 @@ def check_page(path: Path, rel: str) -> list[DataIssue]:
     try:
         meta = yaml.load(m.group(1), _Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else None  # +1 for counting from 1, +1 for the opening ---
-        return [DataIssue(rel, line, "", f"front matter (bagian di antara dua baris ---) bukan YAML yang sah "
-                                         f"({exc.problem or exc.context or 'format salah'}).",
-                          "tulis setiap baris sebagai `kunci: nilai`; beri tanda kutip pada nilai yang "
-                          "memuat titik dua (:), tanda # atau diawali [ { * & ! |.")]
+        issue = yaml_error_issue(exc, rel, first_line=2)  # the YAML starts after the opening ---
+        if issue.problem.startswith("YAML tidak dapat dibaca"):
+            issue = DataIssue(rel, issue.line, "", "front matter (bagian di antara dua baris ---) bukan YAML "
+                                                   f"yang sah ({exc.problem or exc.context or 'format salah'}).",
+                              "tulis setiap baris sebagai `kunci: nilai`; beri tanda kutip pada nilai yang "
+                              "memuat titik dua (:), tanda # atau diawali [ { * & ! |.")
+        return [issue]
     except yaml.YAMLError as exc:
         return [DataIssue(rel, None, "", f"front matter tidak dapat dibaca ({exc}).",
                           "periksa format YAML di antara dua baris ---.")]
