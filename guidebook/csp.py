@@ -44,6 +44,7 @@ META_RE = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^
 SCRIPT_RE = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
 STYLE_RE = re.compile(r"<style\b[^>]*>(?P<body>.*?)</style>", re.S | re.I)
 STYLE_ATTR_RE = re.compile(r"""\sstyle=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.I)
+ARTICLE_RE = re.compile(r'<article class="md-content__inner.*?</article>', re.S)
 DATA_TYPES = re.compile(r"""\btype=["']?(application/(ld\+)?json|text/template)""", re.I)
 
 
@@ -62,8 +63,12 @@ def _hash(text: str) -> str:
 
 
 def inline_hashes(page_html: str) -> tuple[set[str], set[str], set[str]]:
-    """Hashes of the inline scripts, <style> elements and style="" attributes of one page."""
-    scripts = {_hash(m["body"]) for m in SCRIPT_RE.finditer(page_html)
+    """Hashes of the inline scripts, <style> elements and style="" attributes of one page.
+
+    Scripts inside the page content (<article>) are never trusted: the build refuses
+    them (safety.content_problems), and should one slip through, it stays blocked.
+    """
+    scripts = {_hash(m["body"]) for m in SCRIPT_RE.finditer(ARTICLE_RE.sub("", page_html))
                if "src=" not in m["attrs"].lower() and not DATA_TYPES.search(m["attrs"])}
     styles = {_hash(m["body"]) for m in STYLE_RE.finditer(page_html)}
     attrs = {_hash(html.unescape(m["dq"] if m["dq"] is not None else m["sq"]))

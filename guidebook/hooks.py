@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import csp, pagecheck, site  # noqa: E402
+from guidebook import csp, pagecheck, safety, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -27,6 +27,7 @@ def on_config(config):
     except DataError as exc:
         raise Abort(str(exc)) from None
     site.apply_region(config, data)
+    safety.escape_config(config)
     config["extra"]["klik_csp"] = csp.meta_policy()
     return config
 
@@ -39,9 +40,12 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    for problem in pagecheck.alt_text_problems(html, page.file.src_uri, page.url,
-                                                 Path(config.config_file_path).parent):
+    root = Path(config.config_file_path).parent
+    problems = (pagecheck.alt_text_problems(html, page.file.src_uri, page.url, root)
+                + safety.content_problems(html, page.file.src_uri, root))
+    for problem in problems:
         log.warning(str(problem))
+    safety.escape_page_texts(page)
     return html
 
 

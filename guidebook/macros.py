@@ -12,6 +12,12 @@ from .data import load_guide_data
 from .render import Renderer
 
 
+def on_pre_page_macros(env) -> None:
+    """Before each page: data printed on it ({{ region.x }}) is escaped like in our
+    templates; macros return Markup, which is not escaped again."""
+    env.env.autoescape = True
+
+
 def define_env(env) -> None:
     data = load_guide_data(Path(env.conf["config_file_path"]).parent)
     env.variables["data"] = data
