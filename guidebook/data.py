@@ -351,7 +351,7 @@ def _make_validator(schema: dict, ids: Mapping[str, set], root: Path) -> jsonsch
         base_dir = (root / base).resolve()
         target = (base_dir / instance).resolve()
         if not target.is_relative_to(base_dir):
-            yield jsonschema.ValidationError("outside", validator="x-path-outside")
+            yield jsonschema.ValidationError("outside")
         elif not target.is_file():
             yield jsonschema.ValidationError("missing")
 

@@ -43,6 +43,8 @@ def apply_edits(project: Path, case_dir: Path, spec: dict) -> None:
         elif "append" in edit:
             path = project / edit["append"]
             path.write_text(path.read_text(encoding="utf-8") + edit["text"], encoding="utf-8")
+        elif "symlink" in edit:
+            (project / edit["symlink"]).symlink_to(edit["target"])
         elif "delete" in edit:
             (project / edit["delete"]).unlink()
         elif "grow" in edit:
