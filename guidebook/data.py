@@ -162,8 +162,12 @@ class DataError(Exception):
 # ------------------------------------------------------------ YAML parsing
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps dates as text (JSON Schema checks their form)."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loader that keeps dates as text (JSON Schema checks their form).
+
+    libyaml's parser when PyYAML has it (about ten times faster), else the pure
+    Python one; either way only SafeConstructor builds the values.
+    """
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -177,6 +181,8 @@ def _walk_nodes(node: yaml.Node, path: tuple, lines: dict, dupes: list) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key: construct_document reports it
             key = key_node.value
             line = key_node.start_mark.line + 1
             if key in seen:
@@ -253,6 +259,11 @@ def parse_yaml(path: Path, rel: str) -> tuple[Any, dict, list[DataIssue]]:
     except yaml.YAMLError as exc:
         return None, {}, [DataIssue(rel, None, "", f"YAML tidak dapat dibaca ({exc}).",
                                     "periksa format YAML berkas ini.")]
+    except (ValueError, TypeError, IndexError, OverflowError) as exc:
+        # PyYAML's constructors fail this way on malformed tagged values (`!!float`, `!!binary x`)
+        line = next((i for i, l in enumerate(text.splitlines(), 1) if "!!" in l), None)
+        return None, {}, [DataIssue(rel, line, "", f"nilai bertanda YAML (`!!...`) tidak sah ({exc}).",
+                                    "hapus tanda yang diawali `!!` dan tulis nilainya biasa saja.")]
     finally:
         loader.dispose()
     issues = [
@@ -388,8 +399,9 @@ def _collect_ids(raw: Mapping[tuple[str, ...], Any]) -> dict[str, set]:
             if key is None and len(parts) == 2 and parts[0] == stem and isinstance(data, dict):
                 if idf in data and isinstance(data[idf], (str, int)):
                     found.add(data[idf])
-            elif key is not None and parts == (f"{stem}.yml",) and isinstance(data, dict):
-                for item in data.get(key) or []:
+            elif key is not None and parts == (f"{stem}.yml",) and isinstance(data, dict) \
+                    and isinstance(data.get(key), list):  # any other shape: the schema reports it
+                for item in data[key]:
                     if isinstance(item, dict) and isinstance(item.get(idf), (str, int)):
                         found.add(item[idf])
         ids[name] = found

@@ -89,7 +89,9 @@ def test_yaml_is_only_safe_loaded(source):
 
 
 def test_loader_is_a_safe_loader_and_refuses_python_tags(tmp_path):
-    assert issubclass(_Loader, yaml.SafeLoader)
+    from yaml.constructor import FullConstructor, SafeConstructor
+
+    assert issubclass(_Loader, SafeConstructor) and not issubclass(_Loader, FullConstructor)
     bad = tmp_path / "region.yml"
     for tag in ("!!python/object:os.system", "!!python/object/apply:os.system [\"id\"]",
                 "!!python/name:os.system", "!!python/module:os"):
