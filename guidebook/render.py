@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .data import GuideData
+from .diagrams import cycle_description, cycle_layout
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -24,7 +25,11 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 PAGES = {
     "sources": "sumber.md",
     "glossary": "glosarium.md",
+    "stage": "tahapan/{id}.md",  # one page per stage, named after its id
 }
+
+# Diagram lines are drawn in a grey that reads on light and dark page backgrounds.
+DIAGRAM_LINE = "#6b7280"
 
 CONFIDENCE = {
     "C": ("terkonfirmasi", "Dinyatakan sumber resmi atau berita yang mengutip BSKDN/pemerintah daerah."),
@@ -55,6 +60,31 @@ def page_href(from_src: str | None, target_src: str, anchor: str = "") -> str:
     return (rel or "./") + (f"#{anchor}" if anchor else "")
 
 
+NUMBER_WORDS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh")
+
+
+def number_words(n: int) -> str:
+    """Small whole numbers in words, as Indonesian prose writes them (EYD); digits above ten."""
+    return NUMBER_WORDS[n] if isinstance(n, int) and 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+
+
+def long_date(value: str) -> str:
+    """An ISO date from the data (TTTT, TTTT-BB or TTTT-BB-HH) as Indonesian prose: 5 Agustus 2024."""
+    parts = str(value).split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+    except (ValueError, IndexError):
+        pass
+    return str(value)
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -69,6 +99,8 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["slug"] = slug
+    env.filters["terbilang"] = number_words
+    env.filters["tanggal"] = long_date
     env.globals["CONFIDENCE"] = CONFIDENCE
     return env
 
@@ -82,9 +114,10 @@ def render_template(name: str, **context: Any) -> Markup:
 class Renderer:
     """The fragments one page can ask for. ``page_src`` is its source path under docs/."""
 
-    def __init__(self, data: GuideData, page_src: str | None = None):
+    def __init__(self, data: GuideData, page_src: str | None = None, on_cite=None):
         self.data = data
         self.page_src = page_src
+        self._on_cite = on_cite  # told of every citation, so a page's reference list is complete
         self._numbers = {sid: i for i, sid in enumerate(data.index["sources"], start=1)}
 
     def href(self, target_src: str, anchor: str = "") -> str:
@@ -109,6 +142,8 @@ class Renderer:
             raise KeyError(f"sumber tidak dikenal: {', '.join(missing) or '(kosong)'}; "
                            "tambahkan ke guide_data/sources.yml atau perbaiki id-nya")
         sources = [self.data.get("sources", s) for s in source_ids]
+        if self._on_cite is not None:
+            self._on_cite(source_ids)
         return render_template("cite.html", **self._ctx(sources=sources)).replace("\n", "")
 
     def confidence(self, level: str) -> Markup:
@@ -134,6 +169,35 @@ class Renderer:
 
     def regulation_list(self) -> Markup:
         return render_template("regulations.html", **self._ctx(regulations=self.data.items("regulations")))
+
+    def stage_checklist(self, stage_id: str) -> Markup:
+        """A stage's checklist as Markdown task-list lines, so it prints like every chapter's list."""
+        stage = self.data.get("stages", stage_id)
+        lines = []
+        for item in stage.checklist:
+            hint = f" ({escape(item.hint)})" if item.get("hint") else ""
+            lines.append(f"- [ ] {escape(item.text)}{hint}")
+        return Markup("\n".join(lines))
+
+    def stage_href(self, stage_id: str) -> str:
+        return self.href(PAGES["stage"].format(id=stage_id))
+
+    def labinov_cycle(self, with_cards: bool = True) -> Markup:
+        """The LAN Laboratorium Inovasi cycle: an SVG diagram, then one card per phase."""
+        labinov = self.data.labinov
+        phases = tuple(sorted(labinov.phases, key=lambda p: p.order))
+        ring = [p for p in phases if not p.get("extra")]
+        hub = next((p for p in phases if p.get("extra")), None)
+        # Ids stay unique when the PDF joins every page into one document.
+        uid = "siklus-" + slug(labinov.method.short_name) + "-" + slug(self.page_src or "x")
+        diagram = render_template(
+            "cycle_diagram.svg", layout=cycle_layout(phases), uid=uid,
+            title=f"Siklus {labinov.method.name} ({labinov.method.short_name})",
+            description=cycle_description(phases), box_color=self.data.region.colors.primary,
+            hub_color=self.data.region.colors.accent, line_color=DIAGRAM_LINE)
+        return render_template("labinov.html", **self._ctx(
+            method=labinov.method, phases=phases, ring=ring, hub=hub, diagram=diagram, uid=uid,
+            with_cards=with_cards, stage_href=self.stage_href))
 
     def taxonomy(self, group: str) -> Markup:
         return render_template("taxonomy.html", **self._ctx(group=group, items=self.data.items(group)))
