@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -164,13 +165,16 @@ class DataError(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps dates as text (JSON Schema checks their form)."""
+    """Safe loader with YAML 1.2 habits editors expect: dates stay text (the schema
+    checks their form) and only true/false are booleans (`no:` is a key, not False)."""
 
 
 _Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 def _walk_nodes(node: yaml.Node, path: tuple, lines: dict, dupes: list) -> None:
@@ -429,13 +433,15 @@ def validate_guide_data(data_dir: Path, root: Path | None = None) -> tuple[dict,
     ids = _collect_ids(raw)
     for parts, data in raw.items():
         validator = _make_validator(_load_schema(_schema_for(parts)), ids, root)
-        for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        found = []
+        for err in validator.iter_errors(data):
             path = tuple(err.absolute_path)
             problem, fix, extra = _describe(err)
             full = path + extra
             lines = lines_of[parts]
             line = lines.get(full) or lines.get(path)
-            issues.append(DataIssue(rel_of[parts], line, key_path(full), problem, fix))
+            found.append(DataIssue(rel_of[parts], line, key_path(full), problem, fix))
+        issues += sorted(found, key=lambda i: (i.line or 0, i.key))
     return raw, issues
 
 
