@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .data import load_guide_data
-from .render import Renderer
+from .render import Renderer, source_id_list
 
 
 def define_env(env) -> None:
@@ -26,7 +26,8 @@ def define_env(env) -> None:
     def renderer() -> Renderer:
         return Renderer(data, page_src())
 
-    def cite(*ids: str):
+    def cite(*ids):
+        ids = source_id_list(ids)
         html = renderer().cite(*ids)
         cited.setdefault(page_src(), {}).update(dict.fromkeys(ids))
         return html
