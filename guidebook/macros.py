@@ -46,6 +46,8 @@ def define_env(env) -> None:
         "daftar_sumber": lambda: renderer().source_list(),
         "daftar_regulasi": lambda: renderer().regulation_list(),
         "taksonomi": lambda group: renderer().taxonomy(group),
+        "kontak_daerah": lambda: renderer().region_contacts(),
+        "regulasi_daerah": lambda: renderer().local_regulations(),
         "tautan": lambda target, anchor="": renderer().href(target, anchor),
     }
     for name, fn in macros.items():

@@ -154,5 +154,12 @@ class Renderer:
     def regulation_list(self) -> Markup:
         return render_template("regulations.html", **self._ctx(regulations=self.data.items("regulations")))
 
+    def region_contacts(self) -> Markup:
+        return render_template("region_contacts.html", **self._ctx(contacts=self.data.region.get("contacts", ())))
+
+    def local_regulations(self) -> Markup:
+        return render_template("local_regulations.html",
+                               **self._ctx(regulations=self.data.region.get("local_regulations", ())))
+
     def taxonomy(self, group: str) -> Markup:
         return render_template("taxonomy.html", **self._ctx(group=group, items=self.data.items(group)))
