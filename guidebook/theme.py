@@ -81,20 +81,26 @@ def palette(colors: Mapping[str, str]) -> Palette:
     )
 
 
+def contrast_problem(color: str, background: str = WHITE) -> str | None:
+    """Why ``color`` is unreadable as text on ``background`` (with a fix), or None."""
+    ratio = contrast(color, background)
+    if ratio >= AA_TEXT:
+        return None
+    return (f"rasio kontras {ratio:.2f}:1, padahal minimal {AA_TEXT}:1 menurut WCAG AA, sehingga teks sulit "
+            f"dibaca; pilih warna yang lebih {'gelap' if luminance(background) >= 0.5 else 'terang'}, "
+            f"misalnya {readable_on(color, background)}")
+
+
 def contrast_problems(colors: Mapping[str, str], where: str = "guide_data/region.yml") -> list[str]:
     """Indonesian messages for each colour pair of the region that is below AA."""
     checks = [
-        ("colors.primary", colors["primary"],
-         "teks putih di kepala halaman dan tautan di halaman putih", "pilih warna utama yang lebih gelap"),
-        ("colors.accent", colors["accent"],
-         "tautan yang disorot (warna aksen) di halaman putih", "pilih warna aksen yang lebih gelap"),
+        ("colors.primary", colors["primary"], "teks putih di kepala halaman dan tautan di halaman putih"),
+        ("colors.accent", colors["accent"], "tautan yang disorot (warna aksen) di halaman putih"),
     ]
     problems = []
-    for key, color, what, fix in checks:
-        ratio = contrast(color, WHITE)
-        if ratio < AA_TEXT:
-            problems.append(
-                f"{where}, kunci `{key}`: warna {color} kurang kontras untuk {what} "
-                f"(rasio {ratio:.2f}:1; minimal {AA_TEXT}:1 menurut WCAG AA), sehingga teks sulit dibaca.\n"
-                f"    Perbaikan: {fix}, misalnya {readable_on(color, WHITE)}.")
+    for key, color, what in checks:
+        problem = contrast_problem(color, WHITE)
+        if problem:
+            problems.append(f"{where}, kunci `{key}`: warna {color} kurang kontras untuk {what}.\n"
+                            f"    Perbaikan: {problem}.")
     return problems
