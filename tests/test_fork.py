@@ -133,13 +133,13 @@ def test_region_pages_join_the_navigation_without_editing_mkdocs_yml(fork_site):
     assert f'href="mailto:{contact["value"]}"' in page_text(fork_site / "daerah/kontak/index.html")
 
 
-def test_edit_link_on_every_page_points_at_its_source_file(fork_site):
-    repo = SECOND["site"]["repo_url"].rstrip("/")
-    branch = SECOND["site"]["edit_branch"]
-    pages = [p for p in fork_site.rglob("index.html")]
+def assert_edit_links(site: Path, region: dict, docs: Path) -> None:
+    repo = region["site"]["repo_url"].rstrip("/")
+    branch = region["site"]["edit_branch"]
+    pages = [p for p in site.rglob("index.html")]
     assert len(pages) > 5
     for page in pages:
-        rel = page.parent.relative_to(fork_site).as_posix()
+        rel = page.parent.relative_to(site).as_posix()
         html = page_text(page)
         links = re.findall(r'<a href="([^"]+)"[^>]*class="md-content__button md-icon"', html)
         edit = [l for l in links if "/edit/" in l]
@@ -148,6 +148,12 @@ def test_edit_link_on_every_page_points_at_its_source_file(fork_site):
         assert len(src) == 2 and src[0] == "", f"{rel}: edit link {edit[0]} is not under {repo}"
         candidates = {f"{rel}.md", f"{rel}/index.md"} if rel != "." else {"index.md"}
         assert src[1] in candidates, f"{rel}: edit link points at {src[1]}"
+        assert (docs / src[1]).is_file(), f"{rel}: {src[1]} is not a source file"
+
+
+def test_edit_link_on_every_page_points_at_its_source_file(fork_site, built_site):
+    assert_edit_links(fork_site, SECOND, fork_site.parent / "docs")
+    assert_edit_links(built_site, ORIGINAL, ROOT / "docs")
 
 
 def test_original_region_is_named_only_under_daerah_and_tentang(fork_site):
