@@ -195,8 +195,10 @@ def origin_block(region_text: str) -> str:
 def derived(facts: dict[str, str]) -> dict[str, str]:
     f = dict(facts)
     f["full_name"] = f"{f['type']} {f['name']}"
-    f["clinic_title"] = (f["clinic_name"] if f["acronym"].lower() in f["clinic_name"].lower()
-                         else f"{f['clinic_name']} ({f['acronym']})")
+    title = (f["clinic_name"] if f["acronym"].lower() in f["clinic_name"].lower()
+             else f"{f['clinic_name']} ({f['acronym']})")
+    # the title is what the home page, the cover and the link preview show: it names the region
+    f["clinic_title"] = title if f["name"].lower() in title.lower() else f"{title} {f['full_name']}"
     f["subtitle"] = f"Meningkatkan Indeks Inovasi Daerah melalui {f['clinic_title']}"
     f["licence_holder"] = f"Para kontributor panduan {f['acronym']} {f['name']}"
     initial = f["acronym"][0].upper()

@@ -100,6 +100,8 @@ def test_no_tracked_file_outside_the_region_places_names_the_region():
 def test_home_page_names_the_second_region(fork_site):
     html = page_text(fork_site / "index.html")
     assert SECOND["clinic"]["title"] in html
+    article = html.split('<article class="md-content__inner', 1)[1].split("</article>", 1)[0]
+    assert SECOND["region"]["full_name"] in article, "the home page names the region in its text"
     assert f"{SECOND['book']['title']} {SECOND['clinic']['acronym']}" in html  # site name in header and <title>
     assert f'<meta name="author" content="{SECOND["book"]["publisher"]}">' in html
     assert SECOND["book"]["licence_holder"] in html  # footer

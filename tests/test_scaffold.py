@@ -54,7 +54,7 @@ def test_scaffolded_region_builds_on_the_first_try(project, capsys):
 
     region = load_guide_data(project).region
     assert region.region.full_name == "Kota Uji Jaya"
-    assert region.clinic.title == "Klinik Inovasi Kota Uji Jaya (KIKU)"
+    assert region.clinic.title == "Klinik Inovasi Kota Uji Jaya (KIKU)"  # names the region already
     assert region.book.slug == "panduan-kiku-uji-jaya"
     assert region.book.year == 2027
     text = (project / "guide_data/region.yml").read_text(encoding="utf-8")
@@ -113,6 +113,11 @@ def test_unknown_flag_fails_in_indonesian(project, capsys):
     assert "pilihan tidak dikenal" in capsys.readouterr().err
 
 
+def test_clinic_title_names_the_region(project):
+    assert run(project, "--force", nama_klinik="Klinik Diseminasi Inovasi", akronim="KDI") == 0
+    assert load_guide_data(project).region.clinic.title == "Klinik Diseminasi Inovasi (KDI) Kota Uji Jaya"
+
+
 def test_values_cannot_break_the_yaml(project):
     tricky = 'Uji: "kutip" #bukan-komentar\nbaris'
     assert run(project, "--force", nama_daerah=tricky.replace("\n", " "), instansi=tricky.replace("\n", " ")) == 0
@@ -139,6 +144,7 @@ def test_interactive_mode_asks_for_what_is_missing(project, capsys):
     region = load_guide_data(project).region
     assert region.region.full_name == "Kabupaten Uji Raya"
     assert region.clinic.name == "Klinik Inovasi Kabupaten Uji Raya"  # default
+    assert region.clinic.title == "Klinik Inovasi Kabupaten Uji Raya (KU)"
     assert region.host.short_name == "Badan Uji"  # defaults to the full name
     assert region.book.year == 2028
     assert region.book.slug == "panduan-ku-uji-raya"
