@@ -75,7 +75,7 @@ def _color(value: str) -> str | None:
     if not HEX.match(value):
         return "tulis sebagai kode heksadesimal enam digit, misalnya #0b5e55"
     problem = contrast_problem(value, WHITE)
-    return f"warna ini kurang kontras dengan putih: {problem}" if problem else None
+    return f"warna ini kurang kontras dengan putih ({problem[0]}); {problem[1]}" if problem else None
 
 
 def _url(value: str) -> str | None:

@@ -81,14 +81,21 @@ def palette(colors: Mapping[str, str]) -> Palette:
     )
 
 
-def contrast_problem(color: str, background: str = WHITE) -> str | None:
-    """Why ``color`` is unreadable as text on ``background`` (with a fix), or None."""
+def _id_number(value: float, places: int = 2) -> str:
+    """A decimal as written in Indonesian (comma as the decimal mark)."""
+    return f"{value:.{places}f}".replace(".", ",")
+
+
+def contrast_problem(color: str, background: str = WHITE) -> tuple[str, str] | None:
+    """(why ``color`` is unreadable as text on ``background``, how to fix it), or None."""
     ratio = contrast(color, background)
     if ratio >= AA_TEXT:
         return None
-    return (f"rasio kontras {ratio:.2f}:1, padahal minimal {AA_TEXT}:1 menurut WCAG AA, sehingga teks sulit "
-            f"dibaca; pilih warna yang lebih {'gelap' if luminance(background) >= 0.5 else 'terang'}, "
-            f"misalnya {readable_on(color, background)}")
+    why = (f"rasio kontras {_id_number(ratio)}:1, padahal minimal {_id_number(AA_TEXT, 1)}:1 "
+           "menurut WCAG AA, sehingga teks sulit dibaca")
+    fix = (f"pilih warna yang lebih {'gelap' if luminance(background) >= 0.5 else 'terang'}, "
+           f"misalnya {readable_on(color, background)}")
+    return why, fix
 
 
 def contrast_problems(colors: Mapping[str, str], where: str = "guide_data/region.yml") -> list[str]:
@@ -101,6 +108,7 @@ def contrast_problems(colors: Mapping[str, str], where: str = "guide_data/region
     for key, color, what in checks:
         problem = contrast_problem(color, WHITE)
         if problem:
-            problems.append(f"{where}, kunci `{key}`: warna {color} kurang kontras untuk {what}.\n"
-                            f"    Perbaikan: {problem}.")
+            why, fix = problem
+            problems.append(f"{where}, kunci `{key}`: warna {color} kurang kontras untuk {what} ({why}).\n"
+                            f"    Perbaikan: {fix}.")
     return problems

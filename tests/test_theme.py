@@ -32,7 +32,7 @@ def test_dark_mode_links_are_always_readable(primary, accent):
 def test_suggested_fix_is_readable(color):
     problem = theme.contrast_problem(color, theme.WHITE)
     if problem:
-        suggestion = re.search(r"misalnya (#[0-9a-f]{6})", problem).group(1)
+        suggestion = re.search(r"misalnya (#[0-9a-f]{6})", problem[1]).group(1)
         assert theme.contrast(suggestion, theme.WHITE) >= theme.AA_TEXT
 
 
@@ -52,7 +52,7 @@ def test_unreadable_region_colour_stops_the_strict_build_with_an_indonesian_warn
     with pytest.raises(BuildError):
         build_site(project, project / "site")
     assert re.search(r"region\.yml, kunci `colors\.primary`: warna #8fd3ff kurang kontras .*"
-                     r"Perbaikan: rasio kontras \d\.\d\d:1", caplog.text, re.S), caplog.text
+                     r"\(rasio kontras \d,\d\d:1, padahal minimal 4,5:1 .*\)\.\n\s+Perbaikan: pilih warna yang lebih gelap, misalnya #", caplog.text, re.S), caplog.text
     assert not (project / "site").exists()
 
 
