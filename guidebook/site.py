@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 from .data import GuideData
 from .render import render_template
-from .social import write_social_card
+from .social import SIZE, write_social_card
 from .theme import contrast_problems, palette
 
 REGION_CSS = "assets/stylesheets/region.css"
@@ -33,7 +33,8 @@ def apply_region(config, data: GuideData) -> None:
     if REGION_CSS not in config["extra_css"]:
         config["extra_css"].insert(0, REGION_CSS)
     config["extra"]["region"] = region
-    config["extra"]["social_image_url"] = urljoin(region.site.url.rstrip("/") + "/", SOCIAL_CARD)
+    config["extra"]["social_image"] = {"url": urljoin(region.site.url.rstrip("/") + "/", SOCIAL_CARD),
+                                       "width": SIZE[0], "height": SIZE[1]}
     config["extra"]["guide_data"] = data
     config["nav"] = region_nav(config.get("nav"), Path(config["docs_dir"]))
 
