@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .data import load_guide_data
-from .render import Renderer, long_date, number_words
+from .render import Renderer, long_date, number_words, source_id_list
 
 
 def define_env(env) -> None:
@@ -30,8 +30,8 @@ def define_env(env) -> None:
         # Citations inside fragments (taxonomy, regulations, Labinov cards) count too.
         return Renderer(data, page_src(), on_cite=record)
 
-    def cite(*ids: str):
-        return renderer().cite(*ids)
+    def cite(*ids):
+        return renderer().cite(*source_id_list(ids))
 
     def references():
         """The sources cited so far on this page (put it at the chapter's end)."""
@@ -48,6 +48,8 @@ def define_env(env) -> None:
         "daftar_sumber": lambda: renderer().source_list(),
         "daftar_regulasi": lambda: renderer().regulation_list(),
         "taksonomi": lambda group: renderer().taxonomy(group),
+        "kontak_daerah": lambda: renderer().region_contacts(),
+        "regulasi_daerah": lambda: renderer().local_regulations(),
         "siklus_labinov": lambda kartu=True: renderer().labinov_cycle(with_cards=kartu),
         "tautan": lambda target, anchor="": renderer().href(target, anchor),
     }
