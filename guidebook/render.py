@@ -183,7 +183,8 @@ class Renderer:
         return render_template("sources.html", **self._ctx(sources=listed))
 
     def reference_list(self, source_ids: list[str]) -> Markup:
-        sources = [self.data.get("sources", s) for s in source_ids]
+        ordered = sorted(source_ids, key=self.source_number)  # same order as the full source list
+        sources = [self.data.get("sources", s) for s in ordered]
         return render_template("references.html", **self._ctx(sources=sources))
 
     def regulation_list(self) -> Markup:
