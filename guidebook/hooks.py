@@ -27,6 +27,8 @@ def on_config(config):
     except DataError as exc:
         raise Abort(str(exc)) from None
     site.apply_region(config, data)
+    for problem in site.region_warnings(data):
+        log.warning(problem)
     safety.escape_config(config)
     config["extra"]["klik_csp"] = csp.meta_policy()
     return config
