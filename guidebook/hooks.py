@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import csp, pagecheck, safety, site  # noqa: E402
+from guidebook import a11y, csp, pagecheck, safety, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -48,7 +48,7 @@ def on_page_content(html, page, config, files):
     for problem in problems:
         log.warning(str(problem))
     safety.escape_page_texts(page)
-    return html
+    return a11y.name_task_checkboxes(html)
 
 
 def on_post_build(config):

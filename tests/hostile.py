@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from guidebook.data import validate_guide_data
+from guidebook.data import _collect_ids, _Loader, validate_guide_data
 
 # {n}: the payload's own number, so a hit names the field it came from.
 PAYLOADS = [
@@ -61,14 +61,20 @@ def _key_path(path) -> str:
 def make_hostile(project: Path) -> dict[int, str]:
     """Inject payloads into ``project`` in place; return {payload number: where it went}."""
     data_dir = project / "guide_data"
-    files = {p: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(data_dir.rglob("*.yml"))}
+    # the project's own loader: YAML 1.2 booleans, so `no:` stays a key
+    files = {p: yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader) for p in sorted(data_dir.rglob("*.yml"))}
+    # ids and the references to them stay as they are (a changed id only breaks references)
+    ids = {str(i) for found in _collect_ids({p.relative_to(data_dir).parts: d for p, d in files.items()}).values()
+           for i in found}
     originals: dict[tuple, str] = {}
     placed: dict[int, str] = {}
     n = 0
     for path, data in files.items():
         for leaf in list(_leaves(data)):
-            n += 1
             original = _get(data, leaf)
+            if leaf[-1] == "id" or original in ids:
+                continue
+            n += 1
             payload = (URL_PAYLOAD if original.startswith(("http://", "https://")) else
                        " " + PAYLOADS[n % len(PAYLOADS)]).format(n=n)
             _set(data, leaf, original + payload)
@@ -80,7 +86,7 @@ def make_hostile(project: Path) -> dict[int, str]:
             path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
                             encoding="utf-8")
 
-    for _ in range(10):  # put back what the schema refuses (ids, enums, patterns, paths)
+    for _ in range(30):  # put back what the schema refuses (enums, patterns, paths)
         dump()
         _, issues = validate_guide_data(data_dir, project)
         if not issues:
@@ -101,7 +107,7 @@ def make_hostile(project: Path) -> dict[int, str]:
         if not reverted:
             raise AssertionError("data tetap tidak valid: " + "\n".join(map(str, issues)))
     else:
-        raise AssertionError("data tetap tidak valid setelah 10 putaran")
+        raise AssertionError("data tetap tidak valid setelah 30 putaran:\n" + "\n".join(map(str, issues)))
     kept = {m for path, data in files.items() for leaf in _leaves(data)
             for m in MARKERS.findall(_get(data, leaf))}
     placed = {k: v for k, v in placed.items() if str(k) in kept}
