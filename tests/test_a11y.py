@@ -38,8 +38,12 @@ def axe_report(built_site, server, browser, axe_source):
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
         for path in page_paths(built_site):
-            page.goto(server + path)
-            page.wait_for_load_state("networkidle")
+            page.goto(server + path, wait_until="load")
+            try:  # Material's script applies the emulated colour scheme after load
+                page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{SCHEMES[scheme]}'",
+                                       timeout=5000)
+            except Exception:
+                pass  # reported by test_axe_audited_every_page_in_both_schemes
             page.evaluate(axe_source)  # evaluated by the test driver: the page's CSP stays on
             applied = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
             report.append((scheme, path, applied, page.evaluate(RUN_AXE, WCAG_TAGS)))
@@ -81,10 +85,12 @@ def kb_page(browser, server):
 def test_first_tab_reaches_the_skip_link_and_it_jumps_to_the_content(kb_page):
     page, server, _ = kb_page
     page.goto(server + "/tahapan/inisiatif/")
+    page.wait_for_load_state("networkidle")  # Material's script is running
     first = press(page, "Tab")
     assert first and "md-skip" in first["cls"], f"Tab pertama ke {describe(first)}, bukan tautan lewati"
     assert first["visible"] and (first["outline"] or first["shadow"]), "tautan lewati tidak terlihat saat difokus"
     press(page, "Enter")
+    page.wait_for_function("location.hash.length > 1")
     target = page.evaluate("location.hash.slice(1)")
     assert target and page.evaluate("id => !!document.querySelector('article').querySelector('#' + CSS.escape(id))",
                                     target), f"lewati ke isi menuju #{target}, di luar isi halaman"
@@ -96,6 +102,7 @@ def test_first_tab_reaches_the_skip_link_and_it_jumps_to_the_content(kb_page):
 def test_tab_reaches_the_navigation_and_the_content(kb_page):
     page, server, _ = kb_page
     page.goto(server + "/tahapan/")
+    page.wait_for_load_state("networkidle")
     path = tab_until(page, "nav.md-nav--primary a.md-nav__link[href]")
     assert all(e is None or e["visible"] or "md-option" in e["cls"] for e in path)
     tab_until(page, "article a[href]:not(.headerlink):not(.md-content__button)")
@@ -106,6 +113,7 @@ def test_tab_reaches_the_navigation_and_the_content(kb_page):
 def test_navigation_link_opens_with_enter(kb_page):
     page, server, _ = kb_page
     page.goto(server + "/")
+    page.wait_for_load_state("networkidle")
     tab_until(page, "nav.md-nav--primary a.md-nav__link[href$='glosarium/']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -115,6 +123,7 @@ def test_navigation_link_opens_with_enter(kb_page):
 def test_palette_toggle_works_by_keyboard(kb_page):
     page, server, _ = kb_page
     page.goto(server + "/tahapan/uji-coba/")
+    page.wait_for_load_state("networkidle")
     scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
     assert scheme() == "default"
     tab_until(page, "input[name=__palette]")

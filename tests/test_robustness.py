@@ -14,9 +14,9 @@ from conftest import ROOT, copy_project
 from guidebook import data as gdata
 from guidebook.data import DataError, DataIssue, GuideData, load_guide_data
 
-DATA_FILES = sorted(p.name for p in (ROOT / "guide_data").glob("*.yml"))
+DATA_FILES = sorted(p.relative_to(ROOT / "guide_data").as_posix() for p in (ROOT / "guide_data").rglob("*.yml"))
 # Modest counts: make test runs on two cores with everything else.
-SETTINGS = settings(max_examples=12, deadline=None, database=None,
+SETTINGS = settings(max_examples=10, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
