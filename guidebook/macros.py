@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import render_iid, render_klinik
 from .data import load_guide_data
+from .fmt import FILTERS
 from .render import Renderer
 
 
@@ -23,13 +25,15 @@ def define_env(env) -> None:
         page = getattr(env, "page", None)
         return page.file.src_uri if page is not None else None
 
+    def record(ids) -> None:
+        cited.setdefault(page_src(), {}).update(dict.fromkeys(ids))
+
     def renderer() -> Renderer:
-        return Renderer(data, page_src())
+        # fragments report what they cite, so rujukan() lists their sources too
+        return Renderer(data, page_src(), on_cite=record)
 
     def cite(*ids: str):
-        html = renderer().cite(*ids)
-        cited.setdefault(page_src(), {}).update(dict.fromkeys(ids))
-        return html
+        return renderer().cite(*ids)
 
     def references():
         """The sources cited so far on this page (put it at the chapter's end)."""
@@ -47,5 +51,9 @@ def define_env(env) -> None:
         "taksonomi": lambda group: renderer().taxonomy(group),
         "tautan": lambda target, anchor="": renderer().href(target, anchor),
     }
+    macros.update(render_iid.page_macros(renderer))
+    macros.update(render_klinik.page_macros(renderer))
     for name, fn in macros.items():
         env.macro(fn, name)
+    for name, fn in FILTERS.items():  # Indonesian numbers and dates: {{ x|angka }}
+        env.filter(fn, name)

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .data import GuideData
+from .fmt import FILTERS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -69,6 +70,7 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["slug"] = slug
+    env.filters.update(FILTERS)
     env.globals["CONFIDENCE"] = CONFIDENCE
     return env
 
@@ -79,12 +81,19 @@ def render_template(name: str, **context: Any) -> Markup:
     return Markup("\n".join(line for line in html.splitlines() if line.strip()))
 
 
+def render_markdown(name: str, **context: Any) -> Markup:
+    """Render a Markdown template (headings the table of contents picks up, with HTML
+    blocks between them); blank lines are kept because Markdown needs them."""
+    return Markup(_env().get_template(name).render(**context))
+
+
 class Renderer:
     """The fragments one page can ask for. ``page_src`` is its source path under docs/."""
 
-    def __init__(self, data: GuideData, page_src: str | None = None):
+    def __init__(self, data: GuideData, page_src: str | None = None, on_cite=None):
         self.data = data
         self.page_src = page_src
+        self.on_cite = on_cite  # told every source id a fragment cites (for the page's reference list)
         self._numbers = {sid: i for i, sid in enumerate(data.index["sources"], start=1)}
 
     def href(self, target_src: str, anchor: str = "") -> str:
@@ -109,6 +118,8 @@ class Renderer:
             raise KeyError(f"sumber tidak dikenal: {', '.join(missing) or '(kosong)'}; "
                            "tambahkan ke guide_data/sources.yml atau perbaiki id-nya")
         sources = [self.data.get("sources", s) for s in source_ids]
+        if self.on_cite:
+            self.on_cite(source_ids)
         return render_template("cite.html", **self._ctx(sources=sources)).replace("\n", "")
 
     def confidence(self, level: str) -> Markup:
