@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from .fmt import angka, batas, tanggal
+from .fmt import angka, batas, long_date
 
 # Scoring parameters in the order the guide explains them, with their reader labels.
 SCORING_LABELS = {
@@ -104,9 +104,9 @@ def _window_text(w: Mapping | None) -> dict[str, str]:
         return {}
     out = {}
     if w.get("open"):
-        out["Dibuka"] = tanggal(w["open"])
+        out["Dibuka"] = long_date(w["open"])
     if w.get("close"):
-        out["Ditutup"] = tanggal(w["close"])
+        out["Ditutup"] = long_date(w["close"])
     return out
 
 

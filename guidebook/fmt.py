@@ -40,18 +40,17 @@ def persen(part: float, whole: float) -> str:
     return angka(round(100 * part / whole, 1), 1) + "%"
 
 
-def tanggal(text: str | None) -> str:
-    """``2024-08-22`` -> ``22 Agustus 2024``; ``2024-06`` -> ``Juni 2024``."""
-    if not text:
-        return ""
-    parts = str(text).split("-")
-    year = parts[0]
-    if len(parts) == 1:
-        return year
-    month = MONTHS[int(parts[1]) - 1]
-    if len(parts) == 2:
-        return f"{month} {year}"
-    return f"{int(parts[2])} {month} {year}"
+def long_date(value) -> str:
+    """An ISO date from the data (TTTT, TTTT-BB or TTTT-BB-HH) as Indonesian prose: 5 Agustus 2024."""
+    parts = str(value).split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+    except (ValueError, IndexError):
+        pass
+    return str(value)
 
 
 def month_index(text: str) -> int:
@@ -83,4 +82,4 @@ def lcfirst(text) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-FILTERS = {"lcfirst": lcfirst, "angka": angka, "batas": batas, "tanggal": tanggal, "persen": persen, "md": md_inline}
+FILTERS = {"lcfirst": lcfirst, "angka": angka, "batas": batas, "tanggal": long_date, "persen": persen, "md": md_inline}

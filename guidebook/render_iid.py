@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from . import diagrams, editions
 from .editions import CATALOGUE_CATEGORIES, CATEGORIES, SCORING_LABELS
-from .fmt import angka
+from .fmt import angka, persen
 from .render import Renderer, render_markdown, render_template
 
 INDICATOR_PAGE = "iid/indikator-{year}.md"
@@ -155,8 +155,10 @@ def score_mix(r: Renderer, year: int | None = None) -> Markup:
     total = s["total_max"]["value"]
     desc = (f"Batang bertumpuk nilai maksimum IID edisi {ed['year']}: " +
             "; ".join(f"{label} {angka(v)} dari {angka(total)}" for label, v in parts) + ".")
-    svg = diagrams.score_mix(parts, total, diagrams.Palette.of(r.data.region), uid=figure_id(r, "komposisi"),
-                             title=f"Komposisi nilai maksimum IID {ed['year']}", desc=desc)
+    palette = diagrams.Palette.of(r.data.region)
+    svg = render_template("diagram_score.svg", uid=figure_id(r, "komposisi"), p=palette,
+                          title=f"Komposisi nilai maksimum IID {ed['year']}", desc=desc,
+                          **diagrams.stacked_bar_layout(parts, total, palette, angka, persen))
     return render_template("figure.html", svg=svg,
                            caption=f"Komposisi nilai maksimum IID edisi {ed['year']}. Angka dari data edisi; "
                                    "tingkat keyakinan tiap angka ada di tabel parameter skor.")

@@ -11,7 +11,7 @@ from typing import Mapping
 from markupsafe import Markup
 
 from . import diagrams, klinik
-from .fmt import month_label, month_year, tanggal
+from .fmt import long_date, month_label, month_year
 from .render import Renderer, render_markdown, render_template
 from .render_iid import all_editions, edition, figure_id, fragment_context, indicator_href
 
@@ -65,8 +65,8 @@ def service_flow(r: Renderer) -> Markup:
     desc = ("Alur layanan klinik dari atas ke bawah: " +
             "; ".join(f"{s['order']}. {s['name']}" for s in items) +
             f". Setelah layanan {items[-1]['order']}, siklus kembali ke layanan {items[0]['order']} pada tahun berikutnya.")
-    svg = diagrams.service_flow(items, diagrams.Palette.of(r.data.region), uid=figure_id(r, "alur"),
-                                title="Alur layanan klinik inovasi", desc=desc, meta_of=meta)
+    svg = render_template("diagram_flow.svg", uid=figure_id(r, "alur"), p=diagrams.Palette.of(r.data.region),
+                          title="Alur layanan klinik inovasi", desc=desc, **diagrams.flow_layout(items, meta))
     return render_template("figure.html", svg=svg, caption=(
         "Alur layanan klinik, dari penerimaan sampai rekognisi. Garis putus-putus di kanan menandai "
         "siklus tahunan: hasil evaluasi dan rekognisi menjadi masukan penerimaan tahun berikutnya. "
@@ -101,14 +101,15 @@ def calendar(r: Renderer) -> Markup:
     w = ed["reporting_window"]
     desc = (f"Kalender dua belas bulan, {month_label(first, False)} {month_year(first)} sampai "
             f"{month_label(first + 11, False)} {month_year(first + 11)}. Jendela pelaporan IID {ed['year']}: "
-            f"{tanggal(w['open'])} sampai {tanggal(w['close'])}. Kegiatan: " +
+            f"{long_date(w['open'])} sampai {long_date(w['close'])}. Kegiatan: " +
             "; ".join(f"{x['name']} ({x['months']})" for x in rows) + ".")
-    svg = diagrams.calendar(rows, first, window, diagrams.Palette.of(r.data.region), uid=figure_id(r, "kalender"),
-                            title=f"Kalender tahunan klinik, berpatokan pada jendela pelaporan IID {ed['year']}",
-                            desc=desc, window_label=f"Jendela pelaporan IID {ed['year']}")
+    svg = render_template("diagram_calendar.svg", uid=figure_id(r, "kalender"), p=diagrams.Palette.of(r.data.region),
+                          title=f"Kalender tahunan klinik, berpatokan pada jendela pelaporan IID {ed['year']}",
+                          desc=desc, window_label=f"Jendela pelaporan IID {ed['year']}",
+                          **diagrams.calendar_layout(rows, first, window, month_label, month_year))
     figure = render_template("figure.html", svg=svg, caption=(
         f"Kalender tahunan klinik. Area berarsir adalah jendela pelaporan IID {ed['year']} "
-        f"({tanggal(w['open'])} sampai {tanggal(w['close'])}); setiap batang adalah satu kegiatan."))
+        f"({long_date(w['open'])} sampai {long_date(w['close'])}); setiap batang adalah satu kegiatan."))
     table = render_template("calendar_table.html", **fragment_context(
         r, rows=rows, ed=ed, w=w, services_href=r.href(SERVICES_PAGE)))
     return figure + Markup("\n") + table
