@@ -90,8 +90,8 @@ def claim(r: Renderer, confidence: str, sources, always: bool = False) -> Markup
     says "belum terverifikasi". Sources are recorded for the page's reference list.
     """
     found = [r.data.get("sources", sid) for sid in sources]
-    if r.on_cite:
-        r.on_cite(tuple(sources))
+    if r._on_cite is not None:
+        r._on_cite(tuple(sources))
     regional = [x["publisher"] for x in found if x["confidence"] == "C2"] or [x["publisher"] for x in found]
     html = render_template("claim.html", **r._ctx(confidence=confidence, sources=found,
                                                    regional=list(dict.fromkeys(regional)), always=always))
