@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import site  # noqa: E402
+from guidebook import search, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -27,6 +27,7 @@ def on_config(config):
     except DataError as exc:
         raise Abort(str(exc)) from None
     site.apply_region(config, data)
+    config["extra"]["klik_search"] = search.client_config()
     return config
 
 
@@ -35,6 +36,10 @@ def on_page_markdown(markdown, page, config, files):
     if problem:
         log.warning(problem)
     return markdown
+
+
+def on_post_page(output, page, config):
+    return search.mark_page(output, page)
 
 
 def on_post_build(config):
