@@ -14,7 +14,6 @@ from pathlib import Path
 
 from .data import DataError, load_guide_data
 from .offline import OfflineError, build_offline_zip
-from .search import SearchIndexError, index_site
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -28,8 +27,9 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
                offline: bool = True) -> Path:
     """Build into ``site_dir`` (default ``<root>/site``) or raise ``BuildError``.
 
-    After MkDocs: the search index, then (unless ``offline`` is false) the
-    offline copy in ``unduh/``; all inside the temporary folder, before the swap.
+    MkDocs' hooks also write the search index; then (unless ``offline`` is
+    false) the offline copy goes to ``unduh/``. All inside the temporary
+    folder, before the swap.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -51,10 +51,9 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
             mkdocs_build(config)
         finally:
             os.chdir(cwd)
-        log.info(index_site(tmp, data).summary())
         if offline:
             build_offline_zip(root, tmp, data, config_file)
-    except (SearchIndexError, OfflineError) as exc:
+    except OfflineError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(str(exc)) from None
     except (Abort, MkDocsException) as exc:

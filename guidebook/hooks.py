@@ -45,3 +45,4 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
+    search.index_built_site(config)

@@ -360,6 +360,24 @@ def _in_own_thread(work):
         return pool.submit(work).result()
 
 
+def index_built_site(config) -> None:
+    """MkDocs ``on_post_build``: index what was just built (also for ``mkdocs serve``).
+
+    A build with Material's own search plugin (the offline copy) keeps lunr.
+    """
+    from mkdocs.exceptions import Abort
+
+    if "material/search" in config.plugins:
+        return
+    from .data import load_guide_data
+
+    try:
+        stats = index_site(Path(config["site_dir"]), load_guide_data(Path(config.config_file_path).parent))
+    except SearchIndexError as exc:
+        raise Abort(str(exc)) from None
+    log.info(stats.summary())
+
+
 async def _write_index(documents: list[tuple[str, str]], bundle: Path) -> None:
     from pagefind.index import PagefindIndex
 

@@ -134,7 +134,13 @@
     setTimeout(function () { search(); input.focus(); }, 0);
   });
   list.addEventListener("click", function (ev) {
-    if (ev.target.closest("a")) close();
+    if (ev.target.closest("a")) { returnFocus = null; close(); }
+  });
+
+  /* Tabbing out of the open box closes it (on phones it covers the page). */
+  box.addEventListener("focusout", function (ev) {
+    var next = ev.relatedTarget;
+    if (toggle.checked && next && !box.contains(next) && next !== openButton) close();
   });
 
   /* Material's instant navigation swaps the page under the header. */
@@ -178,7 +184,7 @@
       results = response.results;
       shown = 0;
       list.textContent = "";
-      renderParts(response, query);
+      renderParts(response);
       return showMore(id).then(function () {
         if (id !== searchId) return;
         var n = results.length;
@@ -200,14 +206,14 @@
   }
 
   /* Radio chips, one per part of the guide with results, in navigation order. */
-  function renderParts(response, query) {
+  function renderParts(response) {
     var counts = (response.totalFilters || {})[cfg.filter] || {};
-    var names = Object.keys(counts).filter(function (name) { return counts[name] > 0; });
+    var names = Object.keys(counts).filter(function (name) { return counts[name] > 0 || name === part; });
     names.sort(function (a, b) { return order(a) - order(b); });
     Array.prototype.slice.call(parts.querySelectorAll("label")).forEach(function (n) { n.remove(); });
     if (names.length < 2 && !part) { parts.hidden = true; return; }
     parts.hidden = false;
-    var total = names.reduce(function (sum, name) { return sum + counts[name]; }, 0);
+    var total = names.reduce(function (sum, name) { return sum + (counts[name] || 0); }, 0);
     [""].concat(names).forEach(function (name) {
       var label = el("label", "klik-search__part-choice");
       var radio = el("input");
@@ -223,7 +229,7 @@
         });
       });
       label.appendChild(radio);
-      label.appendChild(el("span", null, (name || cfg.text.all) + " (" + (name ? counts[name] : total) + ")"));
+      label.appendChild(el("span", null, (name || cfg.text.all) + " (" + (name ? counts[name] || 0 : total) + ")"));
       parts.appendChild(label);
     });
   }
@@ -315,9 +321,9 @@
     var stop = all.indexOf(cfg.mark);
     if (stop < 0) stop = all.length;
     var locations = page.locations || [];
-    var hits = locations.filter(function (loc) { return loc < stop; })
-      .concat(aliasHits(all, stop, locations))
-      .sort(function (a, b) { return a - b; });
+    // The page's own matches; failing those, the words that index-only hits stand for.
+    var hits = locations.filter(function (loc) { return loc < stop; });
+    if (!hits.length) hits = aliasHits(all, stop, locations).sort(function (a, b) { return a - b; });
     var first = hits.length ? densest(hits) : -1;
     var section = first >= 0 ? sectionAt(page, first) : null;
 
