@@ -48,4 +48,4 @@ lock: ## Re-pin requirements.txt from requirements.in
 	rm -rf .lockenv
 
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf site .site.build-* .site.old-* .site.offline-* .cache .pytest_cache bench/results.json
+	rm -rf site .site.build-* .site.old-* .site.offline-* .site.search-* .cache .pytest_cache bench/results.json

@@ -26,7 +26,6 @@ Three steps, all at build time, nothing extra for readers to download:
 """
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 import re
@@ -290,11 +289,6 @@ def read_page(site_dir: Path, path: Path) -> SourcePage | None:
     return SourcePage(path.relative_to(site_dir), source, " ".join(parser.parts), offset)
 
 
-def page_url(rel: Path) -> str:
-    url = "/" + rel.as_posix()
-    return url[: -len("index.html")] if url.endswith("/index.html") or url == "/index.html" else url
-
-
 def augment(page: SourcePage, aliases: list[Alias]) -> str:
     """The page as Pagefind sees it: description as metadata, index-only words."""
     block = alias_block(aliases)
@@ -339,11 +333,8 @@ def index_site(site_dir: Path, data: GuideData) -> IndexStats:
     for page, words in zip(pages, page_words):
         aliases = morphology_aliases(words, families) + synonym_aliases(page.text, groups)
         extra_count += sum(len(a.extras) for a in aliases)
-        documents.append((page_url(page.path), augment(page, aliases)))
-    try:
-        _in_own_thread(lambda: asyncio.run(_write_index(documents, bundle)))
-    except Exception as exc:  # the Pagefind service reports its own errors
-        raise SearchIndexError(f"Pagefind gagal membangun indeks pencarian: {exc}") from exc
+        documents.append((page.path, augment(page, aliases)))
+    _run_pagefind(documents, bundle)
     for pattern in UNUSED_BUNDLE_FILES:
         for unused in bundle.glob(pattern):
             unused.unlink()
@@ -351,9 +342,34 @@ def index_site(site_dir: Path, data: GuideData) -> IndexStats:
     return IndexStats(len(pages), extra_count, time.perf_counter() - start, size)
 
 
+def _run_pagefind(documents: list[tuple[Path, str]], bundle: Path) -> None:
+    """Index the augmented pages with the Pagefind command line.
+
+    The pages go to a scratch folder that mirrors the site, so result URLs are
+    the site's; the command has written every file when it exits.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix=".site.search-", dir=bundle.parent.parent) as scratch:
+        for rel, source in documents:
+            target = Path(scratch) / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(source, encoding="utf-8")
+        command = [sys.executable, "-m", "pagefind", "--site", scratch, "--output-path", str(bundle),
+                   "--force-language", LANGUAGE, "--quiet"]
+        for selector in EXCLUDE_SELECTORS:
+            command += ["--exclude-selectors", selector]
+        done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
+        raise SearchIndexError("Pagefind gagal membangun indeks pencarian:\n"
+                               + (done.stderr or done.stdout).strip())
+
+
 def _in_own_thread(work):
-    """Run ``work`` in a fresh thread: asyncio and Playwright's sync API both
-    refuse to start inside a running event loop (an MkDocs server, a test)."""
+    """Run ``work`` in a fresh thread: Playwright's sync API refuses to start
+    inside a running event loop (a test that already drives a browser)."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -376,16 +392,6 @@ def index_built_site(config) -> None:
     except SearchIndexError as exc:
         raise Abort(str(exc)) from None
     log.info(stats.summary())
-
-
-async def _write_index(documents: list[tuple[str, str]], bundle: Path) -> None:
-    from pagefind.index import PagefindIndex
-
-    config = {"force_language": LANGUAGE, "exclude_selectors": list(EXCLUDE_SELECTORS),
-              "output_path": str(bundle.resolve())}
-    async with PagefindIndex(config) as index:  # writes the bundle when the block ends
-        for url, source in documents:
-            await index.add_html_file(content=source, url=url)
 
 
 # -------------------------------------------------------------- measuring
