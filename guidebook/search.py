@@ -47,9 +47,13 @@ FILTER_PART = "part"         # Pagefind filter: the part of the guide a page is 
 # None of these is a word, so none is indexed; each counts as one word position.
 MARK, ALTERNATIVE, ARROW, GROUP = "\u2042", "|", "\u2192", "\u00b7"   # ⁂ | → ·
 ALIAS_WEIGHT = 0.5           # below body text (1.0) and headings (2.0 to 7.0)
-# Not worth indexing inside an article: heading permalinks, footnote back links,
-# the edit button, and anything an author marks with data-pagefind-ignore.
-EXCLUDE_SELECTORS = (".headerlink", ".footnote-backref", ".md-content__button", ".md-source-file")
+# Not worth indexing inside an article (besides what an author marks with
+# data-pagefind-ignore): heading permalinks, footnote back links, the edit
+# button, citation marks ("[12]") and a chapter's reference list (the sources
+# page lists them all).
+EXCLUDE_CLASSES = ("headerlink", "footnote-backref", "md-content__button", "md-source-file",
+                   "klik-cite", "klik-references")
+EXCLUDE_SELECTORS = tuple("." + c for c in EXCLUDE_CLASSES)
 MIN_WORD = 3                 # shorter tokens are particles and abbreviations
 # Pagefind also writes its ready-made UIs; our box uses only its search API.
 UNUSED_BUNDLE_FILES = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*",
@@ -227,21 +231,31 @@ def alias_block(aliases: Iterable[Alias]) -> str:
 
 
 class _ArticleText(HTMLParser):
-    """Text of the element carrying data-pagefind-body, and where it closes."""
+    """Text of the element carrying data-pagefind-body, and where it closes.
 
-    SKIP = {"script", "style", "template", "svg"}
+    Skips what Pagefind does not index either, so roots come only from indexed text.
+    """
+
+    SKIP_TAGS = {"script", "style", "template", "svg", "noscript", "nav", "footer", "form"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.tag: str | None = None
+        self.tag: str | None = None       # the body element's tag, once found
         self.depth = 0
-        self.skipping = 0
-        self.done = False
+        self.skip: str | None = None      # tag of the element being skipped
+        self.skip_depth = 0
         self.end: tuple[int, int] | None = None
         self.parts: list[str] = []
 
+    def _skipped(self, tag: str, attrs) -> bool:
+        if tag in self.SKIP_TAGS:
+            return True
+        attrs = dict(attrs)
+        return "data-pagefind-ignore" in attrs or bool(
+            set((attrs.get("class") or "").split()) & set(EXCLUDE_CLASSES))
+
     def handle_starttag(self, tag, attrs):
-        if self.done:
+        if self.end is not None:
             return
         if self.tag is None:
             if any(name == "data-pagefind-body" for name, _ in attrs):
@@ -249,21 +263,25 @@ class _ArticleText(HTMLParser):
             return
         if tag == self.tag:
             self.depth += 1
-        if tag in self.SKIP:
-            self.skipping += 1
+        if self.skip is not None:
+            self.skip_depth += tag == self.skip
+        elif self._skipped(tag, attrs):
+            self.skip, self.skip_depth = tag, 1
 
     def handle_endtag(self, tag):
-        if self.tag is None or self.done:
+        if self.tag is None or self.end is not None:
             return
-        if tag in self.SKIP and self.skipping:
-            self.skipping -= 1
+        if self.skip is not None and tag == self.skip:
+            self.skip_depth -= 1
+            if self.skip_depth == 0:
+                self.skip = None
         if tag == self.tag:
             self.depth -= 1
             if self.depth == 0:
-                self.done, self.end = True, self.getpos()
+                self.end = self.getpos()
 
     def handle_data(self, data):
-        if self.tag is not None and not self.done and not self.skipping:
+        if self.tag is not None and self.end is None and self.skip is None:
             self.parts.append(data)
 
 

@@ -164,7 +164,7 @@ def run_query(pg, query: str, everything: bool = False) -> list[dict]:
     while everything and pg.is_visible("[data-klik-search-more]"):
         count = pg.locator("#klik-search-results li").count()
         pg.click("[data-klik-search-more]")
-        pg.wait_for_function(f"document.querySelectorAll('#klik-search-results li').length > {count}")
+        pg.wait_for_function("n => document.querySelectorAll('#klik-search-results li').length > n", arg=count)
     return pg.evaluate("""() => [...document.querySelectorAll('#klik-search-results a')].map(a => ({
         href: a.getAttribute('href'),
         title: a.querySelector('.klik-search__title').textContent,

@@ -303,9 +303,10 @@
     var p = el("p", "klik-search__excerpt");
     if (start > 0) p.appendChild(document.createTextNode("\u2026 "));
     for (var i = start; i < end; i++) {
+      // No space before a lone stop or comma (left where a citation mark was cut).
+      if (i > start && !/^[.,;:!?)\]]+$/.test(all[i])) p.appendChild(document.createTextNode(" "));
       if (marked.has(i)) p.appendChild(el("mark", null, all[i]));
       else p.appendChild(document.createTextNode(all[i]));
-      if (i < end - 1) p.appendChild(document.createTextNode(" "));
     }
     if (end < stop) p.appendChild(document.createTextNode(" \u2026"));
     return p;
