@@ -9,9 +9,10 @@
 (function () {
   "use strict";
 
-  var PAGE_SIZE = 10;
+  var PAGE_SIZE = 5;            // results per batch: each one downloads its page text
   var EXCERPT_WORDS = 28;
-  var DEBOUNCE_MS = 120;
+  var DEBOUNCE_MS = 250;         // wait for a pause in typing before searching
+  var MIN_CHARS = 2;            // "SK" yes, "s" no: one letter matches half the index
 
   var box = document.querySelector("[data-klik-search]");
   var toggle = document.getElementById("__search");
@@ -171,7 +172,7 @@
   function search() {
     var query = input.value.trim();
     var id = ++searchId;
-    if (!query) {
+    if (query.length < MIN_CHARS) {
       results = [];
       list.textContent = "";
       more.hidden = true;
