@@ -36,7 +36,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .data import GuideData
+from .data import GuideData, load_guide_data
 
 log = logging.getLogger("mkdocs.plugins.klik.search")
 
@@ -403,8 +403,6 @@ def index_built_site(config) -> None:
 
     if "material/search" in config.plugins:
         return
-    from .data import load_guide_data
-
     try:
         stats = index_site(Path(config["site_dir"]), load_guide_data(Path(config.config_file_path).parent))
     except SearchIndexError as exc:
