@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import site  # noqa: E402
+from guidebook import search, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -29,6 +29,7 @@ def on_config(config):
     site.apply_region(config, data)
     for problem in site.region_warnings(data):
         log.warning(problem)
+    config["extra"]["klik_search"] = search.client_config()
     return config
 
 
@@ -39,6 +40,11 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_post_page(output, page, config):
+    return search.mark_page(output, page)
+
+
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
+    search.index_built_site(config)
