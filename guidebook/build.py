@@ -22,8 +22,10 @@ from pathlib import Path
 from .buildlog import MkDocsExplainer
 from .data import DataError, load_guide_data
 from .pagecheck import check_pages
+from .offline import OfflineError, build_offline_zip
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("mkdocs.plugins.klik")
 
 
 class BuildError(Exception):
@@ -66,8 +68,14 @@ def _failure(head: str, explained: list, detail: str = "") -> str:
     return "\n".join(lines)
 
 
-def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str = "mkdocs.yml") -> Path:
-    """Build into ``site_dir`` (default ``<root>/site``) or raise ``BuildError``."""
+def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str = "mkdocs.yml",
+               offline: bool = True) -> Path:
+    """Build into ``site_dir`` (default ``<root>/site``) or raise ``BuildError``.
+
+    MkDocs' hooks also write the search index; then (unless ``offline`` is
+    false) the offline copy goes to ``unduh/``. All inside the temporary
+    folder, before the swap.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -76,7 +84,7 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
     site_dir = Path(site_dir or root / "site").resolve()
     issues = check_pages(root)
     try:
-        load_guide_data(root)  # fail fast with every data error listed
+        data = load_guide_data(root)  # fail fast with every data error listed
     except DataError as exc:
         issues = exc.issues + issues
     if issues:
@@ -93,8 +101,13 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
             with _environ(SOURCE_DATE_EPOCH=str(source_date_epoch(root))):
                 config = load_config(str(root / config_file), site_dir=str(tmp), strict=True)
                 mkdocs_build(config)
+                if offline:
+                    build_offline_zip(root, tmp, data, config_file)
         finally:
             os.chdir(cwd)
+    except OfflineError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(str(exc)) from None
     except (Abort, MkDocsException) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         msg = str(exc)

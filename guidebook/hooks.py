@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import a11y, csp, pagecheck, safety, site  # noqa: E402
+from guidebook import a11y, csp, pagecheck, safety, search, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -31,6 +31,7 @@ def on_config(config):
         log.warning(problem)
     safety.escape_config(config)
     config["extra"]["klik_csp"] = csp.meta_policy()
+    config["extra"]["klik_search"] = search.client_config()
     return config
 
 
@@ -51,7 +52,12 @@ def on_page_content(html, page, config, files):
     return a11y.name_task_checkboxes(html)
 
 
+def on_post_page(output, page, config):
+    return search.mark_page(output, page)
+
+
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
-    csp.finalize(config["site_dir"])
+    search.index_built_site(config)
+    csp.finalize(config["site_dir"])  # last: it hashes every inline script of the final pages

@@ -59,6 +59,8 @@ def server(built_site, site_url):
 
 @pytest.fixture(scope="session")
 def browser():
+    """Debian's chromium, one for the whole session: Playwright's sync API allows
+    only one running instance per thread."""
     pytest.importorskip("playwright.sync_api")
     from browserkit import launch
 
