@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 from pathlib import Path
 
@@ -45,6 +46,9 @@ SCRIPT_RE = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S
 STYLE_RE = re.compile(r"<style\b[^>]*>(?P<body>.*?)</style>", re.S | re.I)
 STYLE_ATTR_RE = re.compile(r"""\sstyle=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.I)
 ARTICLE_RE = re.compile(r'<article class="md-content__inner.*?</article>', re.S)
+IFRAME_WORKER_TAG = re.compile(r'<script src="[^"]*iframe-worker/shim\.js"')
+CONFIG_RE = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
+BOOTSTRAP_RE = re.compile(r"<script>(postMessage=\$\{(\w)\};importScripts=\$\{(\w)\};.*?)<\\/script>", re.S)
 DATA_TYPES = re.compile(r"""\btype=["']?(application/(ld\+)?json|text/template)""", re.I)
 
 
@@ -76,6 +80,39 @@ def inline_hashes(page_html: str) -> tuple[set[str], set[str], set[str]]:
     return scripts, styles, attrs
 
 
+def _js_function(source: str, name: str) -> str:
+    """The source text of ``function name(...){...}`` in minified JS (as toString() gives it)."""
+    start = source.index(f"function {name}(")
+    depth = 0
+    for i in range(source.index("{", start), len(source)):
+        depth += {"{": 1, "}": -1}.get(source[i], 0)
+        if depth == 0:
+            return source[start:i + 1]
+    raise ValueError(name)
+
+
+def iframe_worker_bootstrap(shim_js: str, worker_url: str) -> str:
+    """The inline script iframe-worker writes into its frame in the offline copy.
+
+    From ``file://`` Material's search worker runs in an iframe (``iframe-worker``),
+    which bootstraps it with an inline script built from its own functions and the
+    worker's URL. The frame inherits this policy, so that script is hashed too.
+    """
+    m = BOOTSTRAP_RE.search(shim_js)
+    if m is None:
+        raise ValueError("iframe-worker: bootstrap script not found (package changed?)")
+    text = m.group(1)
+    for name in (m.group(2), m.group(3)):
+        text = text.replace("${" + name + "}", _js_function(shim_js, name))
+    return re.sub(r"\$\{\w\}", lambda _: worker_url, text)
+
+
+def _iframe_worker_shim() -> str:
+    from .offline import IFRAME_WORKER, TOOLING
+
+    return (TOOLING / IFRAME_WORKER).read_text(encoding="utf-8")
+
+
 def site_policy(site_dir: Path) -> dict[str, list[str]]:
     """The base policy plus the hash of every inline script and style of the built site.
 
@@ -85,8 +122,13 @@ def site_policy(site_dir: Path) -> dict[str, list[str]]:
     scripts: set[str] = set()
     styles: set[str] = set()
     attrs: set[str] = set()
+    shim = None
     for page in sorted(Path(site_dir).rglob("*.html")):
-        s, st, a = inline_hashes(page.read_text(encoding="utf-8"))
+        text = page.read_text(encoding="utf-8")
+        s, st, a = inline_hashes(text)
+        if IFRAME_WORKER_TAG.search(text) and CONFIG_RE.search(text):
+            shim = shim or _iframe_worker_shim()
+            s.add(_hash(iframe_worker_bootstrap(shim, json.loads(CONFIG_RE.search(text).group(1))["search"])))
         scripts |= s
         styles |= st
         attrs |= a

@@ -22,7 +22,7 @@ PAYLOADS = [
     '"><svg onload=alert("xss-{n}")>',
     "' onmouseover='alert(\"xss-{n}\")' x='",
     '</textarea></title><script>alert("xss-{n}")</script>',
-    '{{{{ 7*191 }}}} {{% raw %}} xss-{n}',   # template injection: must stay literal text
+    '{{{{ 191*7191 }}}} {{% raw %}} xss-{n}',   # template injection: must stay literal (never 1373481)
 ]
 URL_PAYLOAD = '?q="><img src=x onerror=alert("xss-{n}")>'  # still matches ^https?://
 MARKERS = re.compile(r"xss-(\d+)")
@@ -93,17 +93,20 @@ def make_hostile(project: Path) -> dict[int, str]:
             break
         reverted = False
         for issue in issues:
+            here = False
             for (path, leaf), original in originals.items():
                 if str(path.relative_to(project)) == issue.file and issue.key.startswith(_key_path(leaf)) \
                         and _get(files[path], leaf) != original:
                     _set(files[path], leaf, original)
-                    reverted = True
-            if not reverted:
-                # a reference to an id that changed: put back every leaf under the key
+                    here = True
+            if not here:
+                # the problem is reported on a mapping (oneOf, required ...): put back every leaf inside it
                 for (path, leaf), original in originals.items():
-                    if str(path.relative_to(project)) == issue.file and _key_path(leaf).startswith(issue.key):
+                    if str(path.relative_to(project)) == issue.file and _key_path(leaf).startswith(issue.key) \
+                            and _get(files[path], leaf) != original:
                         _set(files[path], leaf, original)
-                        reverted = True
+                        here = True
+            reverted = reverted or here
         if not reverted:
             raise AssertionError("data tetap tidak valid: " + "\n".join(map(str, issues)))
     else:
