@@ -21,8 +21,12 @@ class BuildError(Exception):
     pass
 
 
-def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str = "mkdocs.yml") -> Path:
-    """Build into ``site_dir`` (default ``<root>/site``) or raise ``BuildError``."""
+def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str = "mkdocs.yml",
+               pdf: bool | None = None) -> Path:
+    """Build into ``site_dir`` (default ``<root>/site``) or raise ``BuildError``.
+
+    ``pdf`` overrides the ``KLIK_PDF`` switch for this build (None: leave it).
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -37,12 +41,19 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
     try:
         cwd = os.getcwd()
+        saved_switch = os.environ.get("KLIK_PDF")
         os.chdir(root)
         try:
+            if pdf is not None:
+                os.environ["KLIK_PDF"] = "1" if pdf else "0"
             config = load_config(str(root / config_file), site_dir=str(tmp), strict=True)
             mkdocs_build(config)
         finally:
             os.chdir(cwd)
+            if saved_switch is None:
+                os.environ.pop("KLIK_PDF", None)
+            else:
+                os.environ["KLIK_PDF"] = saved_switch
     except (Abort, MkDocsException) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         msg = str(exc)

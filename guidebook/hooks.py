@@ -15,10 +15,14 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import site  # noqa: E402
+from guidebook import downloads, pdf, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
+
+
+def on_startup(command, dirty):
+    pdf.note_command(command)
 
 
 def on_config(config):
@@ -27,7 +31,18 @@ def on_config(config):
     except DataError as exc:
         raise Abort(str(exc)) from None
     site.apply_region(config, data)
+    pdf.configure(config, data)
     return config
+
+
+def on_pre_build(config):
+    pdf.start()
+    downloads.start(config["site_dir"])
+
+
+def on_nav(nav, config, files):
+    pdf.collect_nav(nav)
+    return nav
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -37,6 +52,16 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_page_content(html, page, config, files):
+    pdf.collect_page(page, html, config)
+    return html
+
+
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
+    pdf.build_handbook(config, data)
+    try:
+        downloads.finish(config)  # last: every download is registered by now
+    except downloads.DownloadError as exc:
+        raise Abort(str(exc)) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import downloads
 from .data import load_guide_data
 from .render import Renderer
 
@@ -46,6 +47,7 @@ def define_env(env) -> None:
         "daftar_regulasi": lambda: renderer().regulation_list(),
         "taksonomi": lambda group: renderer().taxonomy(group),
         "tautan": lambda target, anchor="": renderer().href(target, anchor),
+        "daftar_unduhan": downloads.placeholder,
     }
     for name, fn in macros.items():
         env.macro(fn, name)

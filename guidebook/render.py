@@ -79,6 +79,11 @@ def render_template(name: str, **context: Any) -> Markup:
     return Markup("\n".join(line for line in html.splitlines() if line.strip()))
 
 
+def render_document(name: str, **context: Any) -> str:
+    """Render a whole document (the PDF book) as is: blank lines inside <pre> matter."""
+    return _env().get_template(name).render(**context)
+
+
 class Renderer:
     """The fragments one page can ask for. ``page_src`` is its source path under docs/."""
 
