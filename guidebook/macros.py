@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import downloads
 from .data import load_guide_data
-from .render import Renderer
+from .render import Renderer, source_id_list
 
 
 def define_env(env) -> None:
@@ -27,7 +27,8 @@ def define_env(env) -> None:
     def renderer() -> Renderer:
         return Renderer(data, page_src())
 
-    def cite(*ids: str):
+    def cite(*ids):
+        ids = source_id_list(ids)
         html = renderer().cite(*ids)
         cited.setdefault(page_src(), {}).update(dict.fromkeys(ids))
         return html
@@ -46,6 +47,8 @@ def define_env(env) -> None:
         "daftar_sumber": lambda: renderer().source_list(),
         "daftar_regulasi": lambda: renderer().regulation_list(),
         "taksonomi": lambda group: renderer().taxonomy(group),
+        "kontak_daerah": lambda: renderer().region_contacts(),
+        "regulasi_daerah": lambda: renderer().local_regulations(),
         "tautan": lambda target, anchor="": renderer().href(target, anchor),
         "daftar_unduhan": downloads.placeholder,
     }

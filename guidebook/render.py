@@ -11,7 +11,7 @@ import posixpath
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import jinja2
 from markupsafe import Markup
@@ -24,6 +24,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 PAGES = {
     "sources": "sumber.md",
     "glossary": "glosarium.md",
+    "origin": "tentang.md",  # the origin credit's sources are listed there, not in sumber.md
 }
 
 CONFIDENCE = {
@@ -53,6 +54,11 @@ def page_href(from_src: str | None, target_src: str, anchor: str = "") -> str:
     if rel and not rel.endswith("/"):
         rel += "/"
     return (rel or "./") + (f"#{anchor}" if anchor else "")
+
+
+def source_id_list(items) -> tuple[str, ...]:
+    """Source ids from ids or source records (``region.origin.sources`` holds records)."""
+    return tuple(s["id"] if isinstance(s, Mapping) else s for s in items)
 
 
 def slug(text: str) -> str:
@@ -91,6 +97,7 @@ class Renderer:
         self.data = data
         self.page_src = page_src
         self._numbers = {sid: i for i, sid in enumerate(data.index["sources"], start=1)}
+        self._origin = {s.id for s in data.region.origin.sources}
 
     def href(self, target_src: str, anchor: str = "") -> str:
         return page_href(self.page_src, target_src, anchor)
@@ -98,17 +105,28 @@ class Renderer:
     def _ctx(self, **extra: Any) -> dict:
         return {"data": self.data, "region": self.data.region, "href": self.href,
                 "source_href": self.source_href, "source_number": self.source_number,
-                "cite": self.cite, **extra}
+                "cite": self.cite, "lists_source_here": self.lists_source_here, **extra}
 
     # -- citations
     def source_number(self, source_id: str) -> int:
         return self._numbers[source_id]
 
-    def source_href(self, source_id: str) -> str:
-        return self.href(PAGES["sources"], f"sumber-{source_id}")
+    def source_page(self, source_id: str) -> str:
+        """The page that lists a source in full: the origin credit's sources stay on the
+        "about" page, so a fork's source list names only its own region."""
+        return PAGES["origin"] if source_id in self._origin else PAGES["sources"]
 
-    def cite(self, *source_ids: str) -> Markup:
-        """Inline citation marks like [3], with the confidence shown where it is not C."""
+    def source_href(self, source_id: str) -> str:
+        return self.href(self.source_page(source_id), f"sumber-{source_id}")
+
+    def lists_source_here(self, source_id: str) -> bool:
+        return self.source_page(source_id) == self.page_src
+
+    def cite(self, *source_ids: str | Mapping) -> Markup:
+        """Inline citation marks like [3], with the confidence shown where it is not C.
+
+        Takes source ids, or source records (``region.origin.sources``)."""
+        source_ids = source_id_list(source_ids)
         missing = [s for s in source_ids if s not in self.data.index["sources"]]
         if missing or not source_ids:
             raise KeyError(f"sumber tidak dikenal: {', '.join(missing) or '(kosong)'}; "
@@ -131,7 +149,8 @@ class Renderer:
         return render_template("glossary.html", **self._ctx(terms=terms))
 
     def source_list(self) -> Markup:
-        return render_template("sources.html", **self._ctx(sources=self.data.items("sources")))
+        listed = [s for s in self.data.items("sources") if self.source_page(s.id) == PAGES["sources"]]
+        return render_template("sources.html", **self._ctx(sources=listed))
 
     def reference_list(self, source_ids: list[str]) -> Markup:
         sources = [self.data.get("sources", s) for s in source_ids]
@@ -139,6 +158,13 @@ class Renderer:
 
     def regulation_list(self) -> Markup:
         return render_template("regulations.html", **self._ctx(regulations=self.data.items("regulations")))
+
+    def region_contacts(self) -> Markup:
+        return render_template("region_contacts.html", **self._ctx(contacts=self.data.region.get("contacts", ())))
+
+    def local_regulations(self) -> Markup:
+        return render_template("local_regulations.html",
+                               **self._ctx(regulations=self.data.region.get("local_regulations", ())))
 
     def taxonomy(self, group: str) -> Markup:
         return render_template("taxonomy.html", **self._ctx(group=group, items=self.data.items(group)))

@@ -77,3 +77,30 @@ def test_all_errors_are_reported_at_once(project):
     message = errors_for(project, edit)
     for name in ("unknown key", "dangling reference", "wrong type"):
         assert re.search(CASES[name][1], message), name
+
+
+def test_yaml_keys_like_no_stay_text_and_dates_stay_strings():
+    data = load_guide_data()
+    edition = data.get("editions", 2024)
+    assert [i.no for i in edition.indicators][:3] == [1, 2, 3]
+    assert isinstance(data.get("sources", "kalbaronline-klik-2024").date, str)
+
+
+def test_iid_editions_reproduce_the_documented_maxima():
+    for edition in load_guide_data().items("editions"):
+        spd = sum(i.weight for i in edition.indicators if i.aspect == "SPD")
+        sid = sum(i.weight for i in edition.indicators if i.aspect == "SID")
+        level_max = edition.scoring.level_max.value
+        assert spd * level_max == edition.scoring.spd_max.value == 63
+        assert sid * level_max == edition.scoring.sid_per_innovation_max.value == 111
+        for ind in edition.indicators:
+            if "parts" in ind:
+                assert sum(p.weight for p in ind.parts) == ind.weight, ind.no
+
+
+def test_predicate_ranges_are_contiguous():
+    for edition in load_guide_data().items("editions"):
+        bands = sorted(edition.predicates, key=lambda p: p.min)
+        assert bands[0].min == 0 and bands[-1].max == 100  # IID = score / total x 100
+        for lower, upper in zip(bands, bands[1:]):
+            assert round(upper.min - lower.max, 2) == 0.01, (lower.name, upper.name)
