@@ -219,12 +219,19 @@ def test_pdf_names_the_original_region_only_in_the_about_chapter(fork_site):
     pages = [i for i, page in enumerate(reader.pages) if mentions(page.extract_text() or "", old)]
     if not pages:
         return
-    starts = sorted((reader.get_destination_page_number(item), item.title)
-                    for item in reader.outline if not isinstance(item, list))
-    about = [i for i, (_, t) in enumerate(starts) if t.strip().lower().startswith("tentang panduan")]
+    def flat(items, depth=0):  # parts nest their chapters in the outline
+        for item in items:
+            if isinstance(item, list):
+                yield from flat(item, depth + 1)
+            else:
+                yield reader.get_destination_page_number(item), depth, item.title
+
+    entries = list(flat(reader.outline))
+    about = [i for i, (_, _, t) in enumerate(entries) if "tentang panduan" in t.lower()]  # "Bab 6. Tentang ..."
     assert about, f"{old!r} is on PDF pages {pages} and the outline has no 'Tentang panduan ini' chapter"
-    first = starts[about[0]][0]
-    last = starts[about[0] + 1][0] - 1 if about[0] + 1 < len(starts) else len(reader.pages) - 1
+    first, depth, _ = entries[about[0]]
+    after = [p for p, d, _ in entries[about[0] + 1:] if d <= depth]
+    last = after[0] - 1 if after else len(reader.pages) - 1
     outside = [p + 1 for p in pages if not first <= p <= last]
     assert not outside, f"{old!r} is on PDF pages {outside}, outside the 'Tentang panduan ini' chapter"
 
