@@ -153,10 +153,20 @@ def plan_book(nav: list[NavNode], pages: dict[str, WebPage]) -> list[Unit]:
             return "back"
         return "chapter"
 
+    anchors: set[str] = set()
+
+    def unique(anchor: str) -> str:
+        n, base = 1, anchor
+        while anchor in anchors:  # "a-b.md" and "a/b.md" would share one
+            n += 1
+            anchor = f"{base}-{n}"
+        anchors.add(anchor)
+        return anchor
+
     def unit(src: str, kind: str, depth: int = 0, number: int | None = None) -> Unit:
         placed.add(src)
         page = pages[src]
-        return Unit(kind=kind, anchor=page_anchor(src), title_text=page.title,
+        return Unit(kind=kind, anchor=unique(page_anchor(src)), title_text=page.title,
                     depth=depth, number=number, page=page)
 
     def side(src: str) -> bool:
@@ -190,7 +200,7 @@ def plan_book(nav: list[NavNode], pages: dict[str, WebPage]) -> list[Unit]:
         if index:
             main.append(unit(index, "part", 0, parts))
         else:
-            main.append(Unit(kind="part", anchor=f"bagian-{parts}", title_text=node.title,
+            main.append(Unit(kind="part", anchor=unique(f"bagian-{parts}"), title_text=node.title,
                              title_html=Markup.escape(node.title), number=parts))
         for src in members:
             chapters += 1
@@ -238,6 +248,11 @@ def _ancestors(el: ET.Element, parents: dict):
     while el is not None:
         yield el
         el = parents.get(el)
+
+
+def _page_key(url: str) -> str:
+    """The same page whether a link says ``a/``, ``a/index.html`` or (without directory URLs) ``a.html``."""
+    return url[: -len("index.html")] if url.endswith("index.html") else url
 
 
 def _glue_before(el: ET.Element, parents: dict) -> None:
@@ -385,9 +400,7 @@ class _PageDoc:
             return self._external(a, href, parents)
         resolved = urlsplit(urljoin(_BASE + self.unit.page.url, href))
         path = unquote(resolved.path.lstrip("/"))
-        if path.endswith("index.html"):
-            path = path[: -len("index.html")]
-        target = targets.get(path)
+        target = targets.get(_page_key(path))
         if target is None:  # a page left out of the book, or a file: the web version
             web = site_url + path + (f"#{resolved.fragment}" if resolved.fragment else "")
             a.set("href", web)
@@ -433,7 +446,8 @@ def build_units(nav: list[NavNode], pages: dict[str, WebPage], site_url: str) ->
     """Plan the book and rewrite every page's HTML for print."""
     units = plan_book(nav, pages)
     docs = [_PageDoc(u) for u in units if u.page is not None]
-    targets = {d.unit.page.url: _Target(d.unit.anchor, d.ids, d.title_id, d.unit.front) for d in docs}
+    targets = {_page_key(d.unit.page.url): _Target(d.unit.anchor, d.ids, d.title_id, d.unit.front)
+               for d in docs}
     for doc in docs:
         doc.rewrite(targets, site_url)
         doc.unit.body = doc.html()

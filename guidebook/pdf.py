@@ -276,19 +276,18 @@ def render_pdf(html: str, target: Path, *, base_dir: Path, roots: list[Path],
         try:
             document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
                 font_config=fonts, pdf_variant="pdf/ua-1")
-            if watch.errors:
-                raise BookError(_weasyprint_errors(watch.errors))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            document.write_pdf(target, pdf_variant="pdf/ua-1", finisher=_page_labels(main_anchor),
-                               pdf_identifier=hashlib.sha256(html.encode()).digest()[:16])
+            data = document.write_pdf(pdf_variant="pdf/ua-1", finisher=_page_labels(main_anchor),
+                                      pdf_identifier=hashlib.sha256(html.encode()).digest()[:16])
         except fetcher.error as exc:
             raise BookError(
                 f"WeasyPrint diminta mengambil {str(exc.args[0]) if exc.args else exc}. Buku hanya boleh "
                 "memakai berkas hasil pembangunan ini (docs/, overrides/, folder situs) dan data: URI, "
                 "tanpa mengambil apa pun dari jaringan. Perbaikan: simpan berkas itu di folder docs/ "
                 "dan tautkan dengan jalur relatif.") from None
-    if watch.errors:
+    if watch.errors:  # some come only while writing (tags: images without alt text)
         raise BookError(_weasyprint_errors(watch.errors))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
     return len(document.pages)
 
 
@@ -301,10 +300,6 @@ def _weasyprint_errors(errors: list[str]) -> str:
         else:
             hints.append(msg)
     return "WeasyPrint melaporkan kesalahan:\n- " + "\n- ".join(hints)
-
-
-def _human_size(n: int) -> str:
-    return downloads.human_size(n)
 
 
 def build_handbook(config, data: GuideData) -> Path | None:
@@ -326,6 +321,7 @@ def build_handbook(config, data: GuideData) -> Path | None:
                         commit=git_commit(root), page_size=region.book.page_size,
                         logo_src=region.logo.path)
         html = assemble(units, meta, stylesheets=[*SITE_STYLESHEETS, BOOK_CSS.as_uri()])
+        assembled = time.perf_counter()
         roots = [Path(config["docs_dir"]), BOOK_DIR]
         if config["theme"].custom_dir:
             roots.append(Path(config["theme"].custom_dir))
@@ -336,6 +332,7 @@ def build_handbook(config, data: GuideData) -> Path | None:
     item = downloads.register(
         site_dir, rel, title=f"{region.book.title} (buku panduan, PDF)", kind="buku",
         description=f"{count} halaman, ukuran {region.book.page_size}, {region.book.edition} ({region.book.year})")
-    log.info("PDF: selesai, %d halaman, %s, %.1f detik -> %s", count, _human_size(item.bytes),
-             time.perf_counter() - started, rel)
+    done = time.perf_counter()
+    log.info("PDF: selesai, %d halaman, %s, %.1f detik (menyusun %.2f, WeasyPrint %.1f) -> %s",
+             count, downloads.human_size(item.bytes), done - started, assembled - started, done - assembled, rel)
     return site_dir / rel

@@ -101,6 +101,18 @@ def test_chapter_in_a_part_shifts_its_headings_and_skips_reference_headings():
     assert [s.title for s in chapter.sections] == ["A"]
 
 
+def test_clashing_anchors_and_pages_without_directory_urls():
+    one = WebPage(src="a-b.md", url="a-b.html", title="Satu", html='<h1>Satu</h1><p><a href="a/b.html#x">dua</a></p>')
+    two = WebPage(src="a/b.md", url="a/b.html", title="Dua", html='<h1>Dua</h1><p id="x">Isi</p>')
+    home = WebPage(src="index.md", url="index.html", title="Beranda", html='<h1>Beranda</h1>')
+    back = WebPage(src="a/c.md", url="a/c.html", title="Tiga", html='<h1>Tiga</h1><a href="../index.html">awal</a>')
+    pages = {p.src: p for p in (one, two, home, back)}
+    units = build_units(nav("index.md", "a-b.md", "a/b.md", "a/c.md"), pages, SITE)
+    assert [u.anchor for u in units] == ["p-index", "p-a-b", "p-a-b-2", "p-a-c"]
+    assert 'href="#p-a-b-2--x" class="xref"' in str(units[1].body)
+    assert 'href="#p-index" class="xref xref--front"' in str(units[3].body)
+
+
 def test_external_image_names_the_page():
     pages = {"a.md": page("a.md", '<h1>A</h1><img src="https://contoh.org/a.png" alt="a">')}
     with pytest.raises(BookError, match=r"docs/a\.md.*https://contoh\.org/a\.png"):
@@ -140,6 +152,7 @@ def test_image_without_alt_text_fails(tmp_path):
     with pytest.raises(BookError, match="teks alternatif"):
         pdf.render_pdf('<html lang="id"><title>t</title><body><img src="a.svg"></body></html>',
                        tmp_path / "out.pdf", base_dir=tmp_path, roots=[])
+    assert not (tmp_path / "out.pdf").exists()
 
 
 def test_serve_skips_the_pdf_unless_asked(monkeypatch):
@@ -193,3 +206,19 @@ def test_footnotes_stay_on_the_page_of_their_call(tmp_path):
     pages = [p.extract_text() for p in PdfReader(tmp_path / "out.pdf").pages]
     (call_page,) = [i for i, text in enumerate(pages) if "Kalimat" in text]
     assert "Catatan satu." in pages[call_page] and "https://contoh.org/x" in pages[call_page]
+
+
+def test_indonesian_hyphenation_avoids_short_tails(tmp_path):
+    """hyphens: auto with lang id, but never "pembangu-nan" (book.css hyphenate-limit-chars)."""
+    from pypdf import PdfReader
+
+    words = "pembangunan pemerintahan penyelenggaraan pemberdayaan kelembagaan " * 6
+    html = (f'<html lang="id"><title>t</title><link rel="stylesheet" href="{pdf.BOOK_CSS.as_uri()}">'
+            f'<body><p style="width: 24mm">{words}</p></body></html>')
+    pdf.render_pdf(html, tmp_path / "out.pdf", base_dir=tmp_path, roots=[pdf.BOOK_DIR])
+    lines = [line.strip() for line in PdfReader(tmp_path / "out.pdf").pages[0].extract_text().splitlines()]
+    broken = [(a, b) for a, b in zip(lines, lines[1:]) if a.endswith("-")]
+    assert broken, lines  # hyphenation is on
+    for before, after in broken:
+        head, tail = before.split()[-1][:-1], after.split()[0]
+        assert len(head) >= 3 and len(tail) >= 4, (head, tail)
