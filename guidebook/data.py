@@ -47,6 +47,7 @@ COLLECTIONS: dict[str, tuple[str, str | None, str]] = {
     "prinsip": ("taxonomy", "prinsip", "id"),
     "services": ("services", "services", "id"),
     "editions": ("iid", None, "year"),
+    "labinov": ("labinov", "phases", "id"),
 }
 
 # Items of a collection that live inside another file: collection -> ((file stem,
@@ -348,6 +349,7 @@ _COLLECTION_LABEL = {
     "sources": "daftar sumber (sources.yml)", "stages": "daftar tahapan (stages.yml)",
     "terms": "glosarium (glossary.yml)", "regulations": "daftar regulasi (regulations.yml)",
     "services": "layanan klinik (services.yml)", "editions": "edisi IID (folder iid/)",
+    "labinov": "tahap Laboratorium Inovasi (labinov.yml)",
 }
 
 
