@@ -46,9 +46,12 @@ _IDREF_ATTRS = ("for", "aria-labelledby", "aria-describedby", "aria-controls", "
 _RESOURCE_ATTRS = {"img": "src", "source": "src", "video": "src", "audio": "src", "iframe": "src",
                    "embed": "src", "object": "data", "track": "src", "input": "src"}
 PAGE_SIZES = {
-    # size -> margins (top, outer, bottom, inner) and body font size
-    "A4": {"margin": ("22mm", "20mm", "24mm", "25mm"), "font": "10.5pt", "columns": 3, "height": "297mm"},
-    "A5": {"margin": ("16mm", "13mm", "18mm", "17mm"), "font": "9.5pt", "columns": 1, "height": "210mm"},
+    # size -> margins (top, outer, bottom, inner), body font size, card columns, page height and
+    # the tallest a figure may be (so it fits on a page below its heading)
+    "A4": {"margin": ("22mm", "20mm", "24mm", "25mm"), "font": "10.5pt", "columns": 3, "height": "297mm",
+           "figure": "195mm"},
+    "A5": {"margin": ("16mm", "13mm", "18mm", "17mm"), "font": "9.5pt", "columns": 1, "height": "210mm",
+           "figure": "135mm"},
 }
 
 

@@ -307,7 +307,7 @@ def build_handbook(config, data: GuideData) -> Path | None:
     if not config["extra"].get("klik_pdf"):
         log.info(f"PDF: dilewati ({ENV}=0, atau `make serve` tanpa {ENV}=1)")
         return None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     site_dir = Path(config["site_dir"]).resolve()
     root = Path(config.config_file_path).parent.resolve()
     region = data.region
@@ -333,6 +333,7 @@ def build_handbook(config, data: GuideData) -> Path | None:
         site_dir, rel, title=f"{region.book.title} (buku panduan, PDF)", kind="buku",
         description=f"{count} halaman, ukuran {region.book.page_size}, {region.book.edition} ({region.book.year})")
     done = time.perf_counter()
-    log.info("PDF: selesai, %d halaman, %s, %.1f detik (menyusun %.2f, WeasyPrint %.1f) -> %s",
-             count, downloads.human_size(item.bytes), done - started, assembled - started, done - assembled, rel)
+    log.info("PDF: selesai, %d halaman, %s, %.1f detik (menyusun %.2f, WeasyPrint %.1f; CPU %.1f) -> %s",
+             count, downloads.human_size(item.bytes), done - started, assembled - started, done - assembled,
+             time.process_time() - cpu, rel)
     return site_dir / rel
