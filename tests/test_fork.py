@@ -47,7 +47,7 @@ def swap_region(project: Path, fixture: Path = FIXTURE) -> Path:
 @pytest.fixture(scope="module")
 def fork_site(tmp_path_factory) -> Path:
     project = swap_region(copy_project(tmp_path_factory.mktemp("fork") / "proj"))
-    return build_site(project, project / "site")
+    return build_site(project, project / "site", pdf=True)
 
 
 def page_text(path: Path) -> str:
@@ -189,10 +189,7 @@ def test_origin_credit_stays_on_the_about_page(fork_site):
 
 def fork_pdf(site: Path) -> Path:
     pdf = site / "unduh" / f"{SECOND['book']['slug']}.pdf"
-    if not pdf.is_file():
-        pytest.skip(f"no handbook PDF in the build output ({pdf.relative_to(site)}): the PDF builder "
-                    "(guidebook/pdf.py) is not part of this build yet; the lead makes this test mandatory "
-                    "once it is merged")
+    assert pdf.is_file(), f"no handbook PDF in the build output ({pdf.relative_to(site)})"
     return pdf
 
 
