@@ -12,9 +12,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import downloads
 from .data import DataError, load_guide_data
+from .offline import OfflineError, build_offline_zip
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("mkdocs.plugins.klik")
 
 
 class BuildError(Exception):
@@ -22,9 +25,12 @@ class BuildError(Exception):
 
 
 def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str = "mkdocs.yml",
-               pdf: bool | None = None) -> Path:
+               offline: bool = True, pdf: bool | None = None) -> Path:
     """Build into ``site_dir`` (default ``<root>/site``) or raise ``BuildError``.
 
+    MkDocs' hooks also write the search index and the PDF handbook; then (unless
+    ``offline`` is false) the offline copy goes to ``unduh/`` and joins the
+    downloads manifest. All inside the temporary folder, before the swap.
     ``pdf`` overrides the ``KLIK_PDF`` switch for this build (None: leave it).
     """
     from mkdocs.commands.build import build as mkdocs_build
@@ -34,7 +40,7 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
     root = Path(root).resolve()
     site_dir = Path(site_dir or root / "site").resolve()
     try:
-        load_guide_data(root)  # fail fast with every data error listed
+        data = load_guide_data(root)  # fail fast with every data error listed
     except DataError as exc:
         raise BuildError(str(exc)) from None
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -54,6 +60,15 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
                 os.environ.pop("KLIK_PDF", None)
             else:
                 os.environ["KLIK_PDF"] = saved_switch
+        if offline:
+            archive = build_offline_zip(root, tmp, data, config_file)
+            downloads.register(tmp, archive.relative_to(tmp).as_posix(), kind="arsip",
+                               title=f"{data.region.book.title}: salinan luring (ZIP)",
+                               description="Seluruh situs untuk dibuka tanpa internet: ekstrak, lalu buka index.html.")
+            downloads.write(tmp, use_directory_urls=config["use_directory_urls"])
+    except OfflineError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(str(exc)) from None
     except (Abort, MkDocsException) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         msg = str(exc)

@@ -16,6 +16,7 @@ import hashlib
 import json
 import mimetypes
 import posixpath
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -28,9 +29,10 @@ MANIFEST = f"{DOWNLOAD_DIR}/manifest.json"
 PAGE_SRC = "unduh.md"          # the downloads page under docs/
 KINDS = {"buku": "Buku panduan", "lembar-kerja": "Lembar kerja", "templat": "Templat",
          "arsip": "Salinan luring", "data": "Data"}
-# What the macro puts on the page; finish() swaps it for the list.
-PLACEHOLDER = ('<div class="klik-downloads" data-klik-downloads>'
-               '<p>Daftar unduhan diisi saat situs dibangun.</p></div>')
+# What the macro puts on the page; finish() fills it (again, when a later stage registers more).
+START, END = '<div class="klik-downloads" data-klik-downloads>', "</div><!-- /klik-downloads -->"
+PLACEHOLDER = f"{START}<p>Daftar unduhan diisi saat situs dibangun.</p>{END}"
+_FILLED = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
 
 
 class DownloadError(Exception):
@@ -103,32 +105,36 @@ def page_path(config) -> str:
     return f"{stem}/" if config["use_directory_urls"] else f"{stem}.html"
 
 
-def _page_file(config) -> Path:
-    stem = PAGE_SRC[:-3]
-    rel = f"{stem}/index.html" if config["use_directory_urls"] else f"{stem}.html"
-    return Path(config["site_dir"]) / rel
-
-
 def finish(config) -> Path:
-    """Write the manifest and fill the downloads page; return the manifest's path."""
-    site_dir = Path(config["site_dir"]).resolve()
+    """The last step of on_post_build: write the manifest and fill the downloads page."""
+    web = config["site_url"] + page_path(config) if config["extra"].get("klik_offline_copy") else None
+    return write(config["site_dir"], use_directory_urls=config["use_directory_urls"], web_page=web)
+
+
+def write(site_dir: Path | str, *, use_directory_urls: bool = True, web_page: str | None = None) -> Path:
+    """Write the manifest and (re)fill the downloads page with exactly what it lists.
+
+    Safe to call again after a later stage registered another file (the offline zip).
+    ``web_page``: in a copy without downloads, point readers to the website's page.
+    """
+    site_dir = Path(site_dir).resolve()
     items = registered(site_dir)
     manifest = site_dir / MANIFEST
     manifest.parent.mkdir(parents=True, exist_ok=True)
     manifest.write_text(json.dumps({"version": 1, "downloads": [asdict(d) for d in items]},
                                    ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    page = _page_file(config)
+    stem = PAGE_SRC[:-3]
+    page = site_dir / (f"{stem}/index.html" if use_directory_urls else f"{stem}.html")
     if page.is_file():
         html = page.read_text(encoding="utf-8")
-        if PLACEHOLDER not in html:
+        if not _FILLED.search(html):
             raise DownloadError(
                 f"Halaman unduhan docs/{PAGE_SRC} tidak memuat daftar unduhan. "
                 "Perbaikan: tulis {{ daftar_unduhan() }} di halaman itu.")
         here = posixpath.dirname(page.relative_to(site_dir).as_posix())
         rows = [{"item": d, "href": posixpath.relpath(d.path, here or "."), "size": human_size(d.bytes),
                  "kind": KINDS[d.kind]} for d in items]
-        manifest_href = posixpath.relpath(MANIFEST, here or ".")
-        filled = render_template("downloads.html", rows=rows, manifest_href=manifest_href)
-        page.write_text(html.replace(PLACEHOLDER, str(filled), 1), encoding="utf-8")
-    _registries.pop(site_dir, None)
+        filled = render_template("downloads.html", rows=rows, web_page=web_page,
+                                 manifest_href=posixpath.relpath(MANIFEST, here or "."))
+        page.write_text(_FILLED.sub(lambda _: START + str(filled) + END, html, count=1), encoding="utf-8")
     return manifest

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import downloads, pdf, site  # noqa: E402
+from guidebook import downloads, pdf, search, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -33,6 +33,7 @@ def on_config(config):
     site.apply_region(config, data)
     for problem in site.region_warnings(data):
         log.warning(problem)
+    config["extra"]["klik_search"] = search.client_config()
     pdf.configure(config, data)
     return config
 
@@ -59,11 +60,16 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def on_post_page(output, page, config):
+    return search.mark_page(output, page)
+
+
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
     pdf.build_handbook(config, data)
     try:
-        downloads.finish(config)  # last: every download is registered by now
+        downloads.finish(config)  # after every hook's download; build.py adds the offline zip later
     except downloads.DownloadError as exc:
         raise Abort(str(exc)) from None
+    search.index_built_site(config)

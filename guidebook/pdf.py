@@ -76,11 +76,25 @@ def pdf_path(data: GuideData) -> str:
 
 
 def configure(config, data: GuideData) -> None:
-    """Decide for this build; the theme's "Unduh PDF" link reads the result."""
-    on = wanted()
+    """Decide for this build; the theme's "Unduh PDF" link reads the result.
+
+    The offline copy (a second build with Material's offline plugin) never renders
+    the PDF; its link opens the handbook on the website instead.
+    """
+    offline_copy = "offline" in config["plugins"] or "material/offline" in config["plugins"]
+    on = wanted() and not offline_copy
     config["extra"]["klik_pdf"] = on
-    config["extra"]["klik_pdf_path"] = pdf_path(data) if on else None
-    config["extra"]["klik_downloads_path"] = downloads.page_path(config)
+    config["extra"]["klik_offline_copy"] = offline_copy
+    if on:
+        link = {"href": pdf_path(data), "absolute": False, "download": True, "label": "Unduh PDF",
+                "icon": "file-pdf-box"}
+    elif offline_copy:
+        link = {"href": data.region.site.url + pdf_path(data), "absolute": True, "download": False,
+                "label": "Unduh PDF", "icon": "file-pdf-box"}
+    else:
+        link = {"href": downloads.page_path(config), "absolute": False, "download": False,
+                "label": "Unduhan", "icon": "download"}
+    config["extra"]["klik_pdf_link"] = link
 
 
 # ------------------------------------------------------------------ collecting
@@ -304,6 +318,9 @@ def _weasyprint_errors(errors: list[str]) -> str:
 
 def build_handbook(config, data: GuideData) -> Path | None:
     """Assemble and render the handbook for this build, or skip it when switched off."""
+    if config["extra"].get("klik_offline_copy"):
+        log.info("PDF: salinan luring tidak memuat PDF; tautannya menuju PDF di versi web")
+        return None
     if not config["extra"].get("klik_pdf"):
         log.info(f"PDF: dilewati ({ENV}=0, atau `make serve` tanpa {ENV}=1)")
         return None

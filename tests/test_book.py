@@ -184,7 +184,7 @@ def test_downloads_registry_writes_manifest(tmp_path):
     downloads.start(tmp_path)
     item = downloads.register(tmp_path, "unduh/a.pdf", title="A", kind="buku")
     assert item.bytes == 12 and item.format == "PDF"
-    manifest = downloads.finish({"site_dir": str(tmp_path), "use_directory_urls": True})
+    manifest = downloads.write(tmp_path)
     data = json.loads(manifest.read_text(encoding="utf-8"))
     assert data["downloads"][0]["sha256"] == item.sha256
     with pytest.raises(downloads.DownloadError):
