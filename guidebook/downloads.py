@@ -30,7 +30,8 @@ PAGE_SRC = "unduh.md"          # the downloads page under docs/
 KINDS = {"buku": "Buku panduan", "lembar-kerja": "Lembar kerja", "templat": "Templat",
          "arsip": "Salinan luring", "data": "Data"}
 # What the macro puts on the page; finish() fills it (again, when a later stage registers more).
-START, END = '<div class="klik-downloads" data-klik-downloads>', "</div><!-- /klik-downloads -->"
+# The list (templates/downloads.html) holds no <div>, so the first </div> ends it.
+START, END = '<div class="klik-downloads" data-klik-downloads>', "</div>"
 PLACEHOLDER = f"{START}<p>Daftar unduhan diisi saat situs dibangun.</p>{END}"
 _FILLED = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
 
@@ -107,7 +108,8 @@ def page_path(config) -> str:
 
 def finish(config) -> Path:
     """The last step of on_post_build: write the manifest and fill the downloads page."""
-    web = config["site_url"] + page_path(config) if config["extra"].get("klik_offline_copy") else None
+    # the offline copy has no directory URLs; the website it points to does
+    web = config["site_url"] + PAGE_SRC[:-3] + "/" if config["extra"].get("klik_offline_copy") else None
     return write(config["site_dir"], use_directory_urls=config["use_directory_urls"], web_page=web)
 
 

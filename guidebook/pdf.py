@@ -262,13 +262,61 @@ def _page_labels(main_anchor: str | None):
     import pydyf
 
     def finish(document, pdf) -> None:
-        nums = pydyf.Array([0, pydyf.Dictionary({"S": "/r"})])
-        first = next((i for i, page in enumerate(document.pages) if main_anchor in page.anchors), None)
-        if first is not None:
-            nums.extend([first, pydyf.Dictionary({"S": "/D", "St": 1})])
+        first = next((i for i, page in enumerate(document.pages) if main_anchor in page.anchors), 0)
+        nums = pydyf.Array([0, pydyf.Dictionary({"S": "/r"})] if first else [])
+        nums.extend([first, pydyf.Dictionary({"S": "/D", "St": 1})])
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
 
     return finish
+
+
+PAGE_REF_CLASSES = ("xref", "toc__row")  # links that print their target's page number
+MAX_FIXUPS = 3
+
+
+def _labels(document, main_anchor: str | None) -> list[str]:
+    """Each page's printed number: roman before ``main_anchor``'s page, then 1, 2 ... (as /PageLabels)."""
+    from .book import roman
+
+    first = next((i for i, page in enumerate(document.pages) if main_anchor in page.anchors), 0)
+    return [roman(i + 1).lower() if i < first else str(i - first + 1) for i in range(len(document.pages))]
+
+
+def _page_refs(document, main_anchor: str | None) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Where every anchor landed, and what each TOC row or cross-reference printed."""
+    labels = _labels(document, main_anchor)
+    where = {name: labels[i] for i, page in enumerate(document.pages) for name in page.anchors}
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    printed: dict[int, list] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if not isinstance(box, TextBox) or box.element_tag != "a::after" or element is None:
+                continue
+            if not set((element.get("class") or "").split()) & set(PAGE_REF_CLASSES):
+                continue
+            entry = printed.setdefault(id(element), [element.get("href", "")[1:], ""])
+            entry[1] += box.text
+    refs = []
+    for anchor, text in printed.values():
+        number = re.findall(r"(?<![a-z])([0-9]+|[ivxlcdm]+)\)?\s*$", text)  # "(lihat hlm. 12)", "iv"
+        refs.append((anchor, number[-1] if number else text.strip()))
+    return where, refs
+
+
+def _write_page_numbers(html: str, where: dict[str, str]) -> str:
+    """Give every TOC row and cross-reference its target's page as data-page."""
+    def fix(match: re.Match) -> str:
+        tag = match.group(0)
+        classes = re.search(r'class="([^"]*)"', tag)
+        href = re.search(r'href="#([^"]+)"', tag)
+        if not (classes and href and set(classes.group(1).split()) & set(PAGE_REF_CLASSES)):
+            return tag
+        tag = re.sub(r' data-page="[^"]*"', "", tag)
+        return tag[:-1] + f' data-page="{where.get(href.group(1), "?")}">'
+
+    return re.sub(r"<a\b[^>]*>", fix, html)
 
 
 def render_pdf(html: str, target: Path, *, base_dir: Path, roots: list[Path],
@@ -278,6 +326,13 @@ def render_pdf(html: str, target: Path, *, base_dir: Path, roots: list[Path],
     ``main_anchor`` is the id that opens the main matter, where page numbers
     restart at 1 after the roman front matter.
 
+    Page numbers in the TOC and in "(lihat hlm. N)" come from target-counter().
+    WeasyPrint 70 does not always settle them when a later page reflows (a
+    heading moves to the next page, the TOC keeps the old number), so every
+    printed number is checked against where its target landed; when one is
+    wrong, the numbers are written into the HTML and the book is laid out again
+    until they agree.
+
     Raises ``BookError`` when WeasyPrint wants anything outside ``roots`` or
     reports an error (a missing image, an image without alt text ...).
     """
@@ -286,10 +341,27 @@ def render_pdf(html: str, target: Path, *, base_dir: Path, roots: list[Path],
         from weasyprint.text.fonts import FontConfiguration
 
         fetcher = _hermetic_fetcher([base_dir, *roots])
-        fonts = FontConfiguration()
+        expected = sum(1 for tag in re.findall(r"<a\b[^>]*>", html)
+                       if set(re.search(r'class="([^"]*)"', tag).group(1).split() if 'class="' in tag else ())
+                       & set(PAGE_REF_CLASSES))
         try:
-            document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
-                font_config=fonts, pdf_variant="pdf/ua-1")
+            source = html
+            for attempt in range(MAX_FIXUPS + 1):
+                document = HTML(string=source, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
+                    font_config=FontConfiguration(), pdf_variant="pdf/ua-1")
+                where, refs = _page_refs(document, main_anchor)
+                if len(refs) != expected:
+                    raise BookError(f"Pemeriksaan nomor halaman menemukan {len(refs)} dari {expected} rujukan; "
+                                    "struktur tata letak WeasyPrint mungkin berubah (periksa guidebook/pdf.py).")
+                wrong = [(anchor, shown, where.get(anchor)) for anchor, shown in refs if where.get(anchor) != shown]
+                if not wrong:
+                    break
+                if attempt == MAX_FIXUPS:
+                    raise BookError("Nomor halaman di daftar isi atau rujukan silang tidak stabil setelah "
+                                    f"{MAX_FIXUPS} kali tata letak ulang: {wrong[:5]}")
+                log.info("PDF: %d nomor halaman rujukan belum tepat (misalnya %s: tertulis %s, seharusnya %s); "
+                         "menata ulang dengan nomor tetap", len(wrong), *wrong[0])
+                source = _write_page_numbers(html, where)
             data = document.write_pdf(pdf_variant="pdf/ua-1", finisher=_page_labels(main_anchor),
                                       pdf_identifier=hashlib.sha256(html.encode()).digest()[:16])
         except fetcher.error as exc:

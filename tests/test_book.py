@@ -222,3 +222,23 @@ def test_indonesian_hyphenation_avoids_short_tails(tmp_path):
     for before, after in broken:
         head, tail = before.split()[-1][:-1], after.split()[0]
         assert len(head) >= 3 and len(tail) >= 4, (head, tail)
+
+
+def test_printed_page_numbers_are_checked_against_their_targets(tmp_path):
+    """render_pdf reads back every TOC/cross-reference number; data-page pins one when needed."""
+    from weasyprint import HTML
+
+    body = ('<a class="toc__row" href="#x"><span class="toc__text">X</span></a>'
+            '<p>Lihat <a class="xref" href="#x">X</a> dan <a class="xref" href="#y">Y</a>.</p>'
+            '<h2 id="x" style="break-before: page">X</h2><h2 id="y" style="break-before: page">Y</h2>')
+    html = (f'<html lang="id"><title>t</title><link rel="stylesheet" href="{pdf.BOOK_CSS.as_uri()}">'
+            f'<body>{body}</body></html>')
+    document = HTML(string=html).render()
+    where, refs = pdf._page_refs(document, None)
+    assert where["x"] == "2" and where["y"] == "3"
+    assert sorted(refs) == [("x", "2"), ("x", "2"), ("y", "3")]
+    pinned = pdf._write_page_numbers(html, {"x": "7", "y": "9"})
+    assert 'href="#y" data-page="9"' in pinned and 'class="toc__row" href="#x" data-page="7"' in pinned
+    _, refs = pdf._page_refs(HTML(string=pinned).render(), None)
+    assert sorted(refs) == [("x", "7"), ("x", "7"), ("y", "9")]
+    assert pdf.render_pdf(html, tmp_path / "out.pdf", base_dir=tmp_path, roots=[pdf.BOOK_DIR]) == 3

@@ -264,8 +264,7 @@ def test_manifest_lists_the_pdf_with_its_size_and_hash(built_site):
 def test_downloads_page_lists_exactly_the_manifest(built_site):
     manifest = json.loads((built_site / "unduh/manifest.json").read_text(encoding="utf-8"))
     html = (built_site / "unduh/index.html").read_text(encoding="utf-8")
-    table = re.search(r'<div class="klik-downloads" data-klik-downloads>(.*?)</div><!-- /klik-downloads -->',
-                      html, re.S).group(1)
+    table = re.search(r'<div class="klik-downloads" data-klik-downloads>(.*?)</div>', html, re.S).group(1)
     listed = re.findall(r'<a href="([^"]+)" download>', table)
     assert [posixpath.normpath(posixpath.join("unduh", h)) for h in listed] == \
         [d["path"] for d in manifest["downloads"]]
