@@ -252,13 +252,17 @@ def test_links_inside_the_book_and_out_of_it(reader):
     assert REGION.site.url in external
 
 
-def test_manifest_lists_the_pdf_with_its_size_and_hash(built_site):
+def test_manifest_lists_every_download_with_its_size_and_hash(built_site):
     manifest = json.loads((built_site / "unduh/manifest.json").read_text(encoding="utf-8"))
     (item,) = [d for d in manifest["downloads"] if d["path"] == PDF_PATH]
-    data = (built_site / PDF_PATH).read_bytes()
-    assert item["bytes"] == len(data)
-    assert item["sha256"] == hashlib.sha256(data).hexdigest()
     assert item["kind"] == "buku" and item["format"] == "PDF" and item["media_type"] == "application/pdf"
+    for item in manifest["downloads"]:  # the PDF, the offline copy, and whatever joins later
+        data = (built_site / item["path"]).read_bytes()
+        assert item["bytes"] == len(data)
+        assert item["sha256"] == hashlib.sha256(data).hexdigest()
+    files = {p.relative_to(built_site).as_posix() for p in (built_site / "unduh").iterdir()
+             if p.suffix in (".pdf", ".zip", ".docx")}
+    assert files == {d["path"] for d in manifest["downloads"]}
 
 
 def test_downloads_page_lists_exactly_the_manifest(built_site):
@@ -336,7 +340,7 @@ def test_external_image_fails_the_build_and_keeps_the_site(project):
 
 
 def test_html_only_build_points_to_the_downloads_page(project):
-    site = build_site(project, project / "site")  # KLIK_PDF=0 from the fixture
+    site = build_site(project, project / "site", offline=False)  # KLIK_PDF=0 from the fixture
     assert not (site / PDF_PATH).exists()
     assert json.loads((site / "unduh/manifest.json").read_text(encoding="utf-8"))["downloads"] == []
     html = (site / "tahapan/inisiatif/index.html").read_text(encoding="utf-8")
@@ -348,3 +352,15 @@ def test_unknown_switch_value_is_explained(project, monkeypatch):
     monkeypatch.setenv("KLIK_PDF", "mungkin")
     with pytest.raises(BuildError, match="KLIK_PDF"):
         build_site(project, project / "site")
+
+
+def test_offline_copy_has_no_pdf_and_links_to_the_web_one(built_site):
+    import zipfile
+
+    (archive,) = (built_site / "unduh").glob("*-offline.zip")
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        assert not [n for n in names if n.endswith(".pdf")]
+        page = zf.read(next(n for n in names if n.endswith("tahapan/inisiatif.html"))).decode("utf-8")
+    link = re.search(r'<a class="klik-unduh[^"]*" href="([^"]+)"', page).group(1)
+    assert link == REGION.site.url + PDF_PATH
