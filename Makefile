@@ -39,7 +39,7 @@ test: $(STAMP) sysdeps-test node_modules/.installed ## Run the whole test suite
 linkcheck: build ## Check internal and external links of site/ (needs a network)
 	$(PY) scripts/linkcheck.py
 
-serve: $(STAMP) sysdeps ## Live preview on http://127.0.0.1:8000
+serve: $(STAMP) sysdeps ## Live preview on http://127.0.0.1:8000 (PDF only with KLIK_PDF=1)
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 region: $(STAMP) ## Start a new region's guide: asks for the facts (or ARGS="--bantuan")

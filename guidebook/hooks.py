@@ -15,10 +15,14 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import a11y, csp, pagecheck, safety, search, site  # noqa: E402
+from guidebook import a11y, csp, downloads, pagecheck, pdf, safety, search, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
+
+
+def on_startup(command, dirty):
+    pdf.note_command(command)
 
 
 def on_config(config):
@@ -32,7 +36,18 @@ def on_config(config):
     safety.escape_config(config)
     config["extra"]["klik_csp"] = csp.meta_policy()
     config["extra"]["klik_search"] = search.client_config()
+    pdf.configure(config, data)
     return config
+
+
+def on_pre_build(config):
+    pdf.start()
+    downloads.start(config["site_dir"])
+
+
+def on_nav(nav, config, files):
+    pdf.collect_nav(nav)
+    return nav
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -49,7 +64,9 @@ def on_page_content(html, page, config, files):
     for problem in problems:
         log.warning(str(problem))
     safety.escape_page_texts(page)
-    return a11y.name_task_checkboxes(html)
+    html = a11y.name_task_checkboxes(html)
+    pdf.collect_page(page, html, config)
+    return html
 
 
 def on_post_page(output, page, config):
@@ -59,5 +76,10 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
+    pdf.build_handbook(config, data)
+    try:
+        downloads.finish(config)  # after every hook's download; build.py adds the offline zip later
+    except downloads.DownloadError as exc:
+        raise Abort(str(exc)) from None
     search.index_built_site(config)
     csp.finalize(config["site_dir"])  # last: it hashes every inline script of the final pages

@@ -107,6 +107,11 @@ def render_markdown(name: str, **context: Any) -> Markup:
     return Markup(_env().get_template(name).render(**context))
 
 
+def render_document(name: str, **context: Any) -> str:
+    """Render a whole document (the PDF book) as is: blank lines inside <pre> matter."""
+    return _env().get_template(name).render(**context)
+
+
 def _level(level: int) -> str:
     """A heading tag for fragments that start sections; a skipped level is an HTML error."""
     if not isinstance(level, int) or not 2 <= level <= 6:
