@@ -22,7 +22,7 @@ def files_of(site: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def second_build(built_site, tmp_path_factory) -> Path:
-    return build_site(ROOT, tmp_path_factory.mktemp("again") / "site")
+    return build_site(ROOT, tmp_path_factory.mktemp("again") / "site", pdf=True)  # like built_site
 
 
 # Pagefind (1.5) writes its filter index in hash-map order, so the filter files and the
@@ -84,7 +84,7 @@ def test_build_dates_come_from_the_last_commit(tmp_path, monkeypatch):
     _git(project, "commit", "-qm", "uji", date="2001-02-03T04:05:06Z")
     assert source_date_epoch(project) == int(datetime(2001, 2, 3, 4, 5, 6, tzinfo=timezone.utc).timestamp())
 
-    site = build_site(project, project / "site")
+    site = build_site(project, project / "site", pdf=False, offline=False)
     lastmods = set(re.findall(r"<lastmod>([^<]+)</lastmod>", (site / "sitemap.xml").read_text(encoding="utf-8")))
     assert lastmods == {"2001-02-03"}
     raw = (site / "sitemap.xml.gz").read_bytes()

@@ -20,7 +20,8 @@ def hostile(tmp_path_factory):
 
     project = copy_project(tmp_path_factory.mktemp("hostile") / "proj")
     placed = make_hostile(project)
-    return build_site(project, project / "site"), placed
+    # with the PDF: payloads must print as text there too (the one extra PDF build of the suite)
+    return build_site(project, project / "site", pdf=True, offline=False), placed
 
 
 class _Injected(HTMLParser):
