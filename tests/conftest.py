@@ -1,6 +1,7 @@
 """Shared fixtures: a throwaway copy of the project to break, a built site, a browser."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -9,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# Tests check real rendering: no build may take its PDF from the build cache
+# (tests/test_cache.py turns it on with a cache folder of its own).
+os.environ["KLIK_CACHE"] = "0"
 
 PROJECT_PARTS = ["guide_data", "docs", "overrides", "mkdocs.yml", "macros.py"]
 
