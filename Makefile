@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help build offline test serve region clean lock sysdeps sysdeps-test
+.PHONY: help build offline test linkcheck serve region clean lock sysdeps sysdeps-test
 
 help: ## Show the available commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(STAMP) sysdeps-test node_modules/.installed ## Run the whole test suite
 	$(PY) -m pytest
+
+linkcheck: build ## Check internal and external links of site/ (needs a network)
+	$(PY) scripts/linkcheck.py
 
 serve: $(STAMP) sysdeps ## Live preview on http://127.0.0.1:8000 (PDF only with KLIK_PDF=1)
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000

@@ -2,4 +2,4 @@
 
 All logic lives in ``guidebook/``; see ``guidebook/macros.py``.
 """
-from guidebook.macros import define_env  # noqa: F401
+from guidebook.macros import define_env, on_pre_page_macros  # noqa: F401

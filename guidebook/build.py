@@ -1,19 +1,28 @@
 """Build the whole site atomically: validate data, run MkDocs into a temporary
 folder next to ``site/``, then swap it in. A failed build leaves the previous
 ``site/`` exactly as it was.
+
+Every failure ends in a ``BuildError`` whose message is in Bahasa Indonesia and
+names the file and line (MkDocs' own English warnings are explained by
+``buildlog.MkDocsExplainer``). Two builds of the same commit are byte-identical:
+the build date comes from ``SOURCE_DATE_EPOCH`` or, if unset, from the last commit.
 """
 from __future__ import annotations
 
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import downloads
+from .buildlog import MkDocsExplainer
 from .data import DataError, load_guide_data
+from .pagecheck import check_pages
 from .offline import OfflineError, build_offline_zip
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +31,42 @@ log = logging.getLogger("mkdocs.plugins.klik")
 
 class BuildError(Exception):
     pass
+
+
+def source_date_epoch(root: Path) -> int:
+    """The build's timestamp: ``SOURCE_DATE_EPOCH``, else the last commit, else the newest input."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return int(value)
+    if shutil.which("git"):
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, check=False)
+        if out.returncode == 0 and out.stdout.strip().isdigit():
+            return int(out.stdout.strip())
+    inputs = [root / "mkdocs.yml", *(p for d in ("docs", "guide_data", "overrides")
+                                     for p in (root / d).rglob("*") if p.is_file())]
+    return int(max((p.stat().st_mtime for p in inputs if p.exists()), default=0))
+
+
+@contextmanager
+def _environ(**values: str):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _failure(head: str, explained: list, detail: str = "") -> str:
+    lines = [head] + [f"  - {e}" for e in explained]
+    if detail:
+        lines.append(detail)
+    return "\n".join(lines)
 
 
 def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str = "mkdocs.yml",
@@ -39,12 +84,18 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
 
     root = Path(root).resolve()
     site_dir = Path(site_dir or root / "site").resolve()
+    issues = check_pages(root)
     try:
         data = load_guide_data(root)  # fail fast with every data error listed
     except DataError as exc:
-        raise BuildError(str(exc)) from None
+        issues = exc.issues + issues
+    if issues:
+        raise BuildError(_failure(f"Data atau halaman panduan tidak valid ({len(issues)} masalah):", issues))
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
+    explainer = MkDocsExplainer(root)
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(explainer)
     try:
         cwd = os.getcwd()
         saved_switch = os.environ.get("KLIK_PDF")
@@ -52,33 +103,47 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
         try:
             if pdf is not None:
                 os.environ["KLIK_PDF"] = "1" if pdf else "0"
-            config = load_config(str(root / config_file), site_dir=str(tmp), strict=True)
-            mkdocs_build(config)
+            with _environ(SOURCE_DATE_EPOCH=str(source_date_epoch(root))):
+                config = load_config(str(root / config_file), site_dir=str(tmp), strict=True)
+                mkdocs_build(config)
+                if offline:
+                    archive = build_offline_zip(root, tmp, data, config_file)
+                    downloads.register(tmp, archive.relative_to(tmp).as_posix(), kind="arsip",
+                                       title=f"{data.region.book.title}: salinan luring (ZIP)",
+                                       description="Seluruh situs untuk dibuka tanpa internet: ekstrak, lalu buka "
+                                                   "index.html.")
+                    downloads.write(tmp, use_directory_urls=config["use_directory_urls"])
         finally:
             os.chdir(cwd)
             if saved_switch is None:
                 os.environ.pop("KLIK_PDF", None)
             else:
                 os.environ["KLIK_PDF"] = saved_switch
-        if offline:
-            archive = build_offline_zip(root, tmp, data, config_file)
-            downloads.register(tmp, archive.relative_to(tmp).as_posix(), kind="arsip",
-                               title=f"{data.region.book.title}: salinan luring (ZIP)",
-                               description="Seluruh situs untuk dibuka tanpa internet: ekstrak, lalu buka index.html.")
-            downloads.write(tmp, use_directory_urls=config["use_directory_urls"])
     except OfflineError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(str(exc)) from None
     except (Abort, MkDocsException) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         msg = str(exc)
-        if "warnings in 'strict' mode" in msg or "Aborted with" in msg:
-            msg = ("Pembangunan situs dihentikan karena ada peringatan di atas (mode ketat). "
-                   "Perbaiki tautan, jangkar, atau halaman yang disebut, lalu jalankan lagi.\n" + msg)
+        if explainer.summary() or "warnings in 'strict' mode" in msg or "Aborted with" in msg:
+            msg = _failure("Pembangunan situs dihentikan karena ada peringatan (mode ketat). "
+                           "Perbaiki tautan, jangkar, atau halaman berikut, lalu jalankan lagi:",
+                           explainer.summary(), msg)
         raise BuildError(msg) from None
+    except SystemExit as exc:  # mkdocs-macros exits the process when a macro fails
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(_failure("Pembangunan situs dihentikan karena makro di halaman gagal dijalankan:",
+                                  explainer.summary(), f"(kode keluar {exc.code})")) from None
+    except Exception as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        logging.getLogger("klik.build").debug("build failed", exc_info=True)
+        raise BuildError(_failure("Pembangunan situs gagal:", explainer.summary(),
+                                  f"Galat teknis: {type(exc).__name__}: {exc}")) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        mkdocs_log.removeHandler(explainer)
     _swap(tmp, site_dir)
     return site_dir
 

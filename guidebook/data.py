@@ -181,9 +181,13 @@ class DataError(Exception):
 # ------------------------------------------------------------ YAML parsing
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe loader with YAML 1.2 habits editors expect: dates stay text (the schema
-    checks their form) and only true/false are booleans (`no:` is a key, not False)."""
+    checks their form) and only true/false are booleans (`no:` is a key, not False).
+
+    libyaml's parser when PyYAML has it (about ten times faster), else the pure
+    Python one; either way only SafeConstructor builds the values.
+    """
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -199,6 +203,8 @@ def _walk_nodes(node: yaml.Node, path: tuple, lines: dict, dupes: list) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key: construct_document reports it
             key = key_node.value
             line = key_node.start_mark.line + 1
             if key in seen:
@@ -217,6 +223,25 @@ def key_path(path: tuple) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def yaml_error_issue(exc: yaml.MarkedYAMLError, rel: str, first_line: int = 1) -> DataIssue:
+    """An Indonesian issue for a YAML syntax error, or for a tag the safe loader refuses.
+
+    ``first_line``: the file line where the parsed YAML text starts (front matter: 2).
+    """
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + first_line if mark else None
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in (exc.problem or ""):
+        tag = (exc.problem or "").split("tag ", 1)[-1].strip("'\" ").replace("tag:yaml.org,2002:", "!!")
+        return DataIssue(rel, line, "", f"tag YAML `{tag}` tidak diizinkan; data hanya boleh berisi teks, "
+                                        "angka, true/false, daftar, dan pasangan `kunci: nilai`.",
+                         "hapus tag yang diawali tanda seru (misalnya `!!python/object`) dan tulis nilainya "
+                         "sebagai teks biasa.")
+    what = exc.problem or "format YAML salah"
+    return DataIssue(rel, line, "", f"YAML tidak dapat dibaca ({what}).",
+                     "periksa indentasi (spasi, bukan tab), tanda titik dua setelah kunci, "
+                     "dan tanda kutip yang belum ditutup di sekitar baris ini.")
 
 
 def parse_yaml(path: Path, rel: str) -> tuple[Any, dict, list[DataIssue]]:
@@ -252,16 +277,15 @@ def parse_yaml(path: Path, rel: str) -> tuple[Any, dict, list[DataIssue]]:
         _walk_nodes(node, (), lines, dupes)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or "format YAML salah"
-        return None, {}, [DataIssue(
-            rel, line, "", f"YAML tidak dapat dibaca ({what}).",
-            "periksa indentasi (spasi, bukan tab), tanda titik dua setelah kunci, "
-            "dan tanda kutip yang belum ditutup di sekitar baris ini.")]
+        return None, {}, [yaml_error_issue(exc, rel)]
     except yaml.YAMLError as exc:
         return None, {}, [DataIssue(rel, None, "", f"YAML tidak dapat dibaca ({exc}).",
                                     "periksa format YAML berkas ini.")]
+    except (ValueError, TypeError, IndexError, OverflowError) as exc:
+        # PyYAML's constructors fail this way on malformed tagged values (`!!float`, `!!binary x`)
+        line = next((i for i, l in enumerate(text.splitlines(), 1) if "!!" in l), None)
+        return None, {}, [DataIssue(rel, line, "", f"nilai bertanda YAML (`!!...`) tidak sah ({exc}).",
+                                    "hapus tanda yang diawali `!!` dan tulis nilainya biasa saja.")]
     finally:
         loader.dispose()
     issues = [
@@ -381,7 +405,7 @@ def _make_validator(schema: dict, ids: Mapping[str, set], root: Path) -> jsonsch
         base_dir = (root / base).resolve()
         target = (base_dir / instance).resolve()
         if not target.is_relative_to(base_dir):
-            yield jsonschema.ValidationError("outside", validator="x-path-outside")
+            yield jsonschema.ValidationError("outside")
         elif not target.is_file():
             yield jsonschema.ValidationError("missing")
 
@@ -419,8 +443,9 @@ def _collection_items(raw: Mapping[tuple[str, ...], Any], name: str) -> Iterator
             if isinstance(data, dict) and not COLLECTION_FILTERS.get(name, lambda item: True)(data):
                 continue
             yield parts, (), data
-        elif key is not None and parts == (f"{stem}.yml",) and isinstance(data, dict):
-            for i, item in enumerate(data.get(key) or []):
+        elif key is not None and parts == (f"{stem}.yml",) and isinstance(data, dict) \
+                and isinstance(data.get(key), list):  # any other shape: the schema reports it
+            for i, item in enumerate(data[key]):
                 yield parts, (key, i), item
     for extra_stem, path in COLLECTION_EXTRAS.get(name, ()):
         data = raw.get((f"{extra_stem}.yml",))

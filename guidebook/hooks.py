@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import downloads, pdf, search, site  # noqa: E402
+from guidebook import a11y, csp, downloads, pagecheck, pdf, safety, search, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -33,6 +33,8 @@ def on_config(config):
     site.apply_region(config, data)
     for problem in site.region_warnings(data):
         log.warning(problem)
+    safety.escape_config(config)
+    config["extra"]["klik_csp"] = csp.meta_policy()
     config["extra"]["klik_search"] = search.client_config()
     pdf.configure(config, data)
     return config
@@ -56,6 +58,13 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    root = Path(config.config_file_path).parent
+    problems = (pagecheck.alt_text_problems(html, page.file.src_uri, page.url, root)
+                + safety.content_problems(html, page.file.src_uri, root))
+    for problem in problems:
+        log.warning(str(problem))
+    safety.escape_page_texts(page)
+    html = a11y.name_task_checkboxes(html)
     pdf.collect_page(page, html, config)
     return html
 
@@ -73,3 +82,4 @@ def on_post_build(config):
     except downloads.DownloadError as exc:
         raise Abort(str(exc)) from None
     search.index_built_site(config)
+    csp.finalize(config["site_dir"])  # last: it hashes every inline script of the final pages

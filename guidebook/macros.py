@@ -14,6 +14,12 @@ from .fmt import FILTERS
 from .render import Renderer, number_words, source_id_list
 
 
+def on_pre_page_macros(env) -> None:
+    """Before each page: data printed on it ({{ region.x }}) is escaped like in our
+    templates; macros return Markup, which is not escaped again."""
+    env.env.autoescape = True
+
+
 def define_env(env) -> None:
     data = load_guide_data(Path(env.conf["config_file_path"]).parent)
     env.variables["data"] = data
@@ -43,8 +49,8 @@ def define_env(env) -> None:
         "sumber": cite,
         "rujukan": references,
         "keyakinan": lambda level: renderer().confidence(level),
-        "kartu_tahapan": lambda: renderer().stage_cards(),
-        "rincian_tahapan": lambda stage_id: renderer().stage_detail(stage_id),
+        "kartu_tahapan": lambda tingkat=3: renderer().stage_cards(tingkat),
+        "rincian_tahapan": lambda stage_id, tingkat=2: renderer().stage_detail(stage_id, tingkat),
         "periksa_tahapan": lambda stage_id: renderer().stage_checklist(stage_id),
         "tabel_glosarium": lambda: renderer().glossary_table(),
         "daftar_sumber": lambda: renderer().source_list(),

@@ -112,6 +112,13 @@ def render_document(name: str, **context: Any) -> str:
     return _env().get_template(name).render(**context)
 
 
+def _level(level: int) -> str:
+    """A heading tag for fragments that start sections; a skipped level is an HTML error."""
+    if not isinstance(level, int) or not 2 <= level <= 6:
+        raise ValueError(f"tingkat judul harus 2 sampai 6, bukan {level!r}")
+    return f"h{level}"
+
+
 class Renderer:
     """The fragments one page can ask for. ``page_src`` is its source path under docs/."""
 
@@ -163,11 +170,13 @@ class Renderer:
         return render_template("confidence.html", level=level).replace("\n", "")
 
     # -- blocks
-    def stage_cards(self) -> Markup:
-        return render_template("stage_cards.html", **self._ctx(stages=self.data.items("stages")))
+    def stage_cards(self, level: int = 3) -> Markup:
+        """``level``: the heading level of each card, one below the heading above the cards."""
+        return render_template("stage_cards.html", **self._ctx(stages=self.data.items("stages"), h=_level(level)))
 
-    def stage_detail(self, stage_id: str) -> Markup:
-        return render_template("stage_detail.html", **self._ctx(stage=self.data.get("stages", stage_id)))
+    def stage_detail(self, stage_id: str, level: int = 2) -> Markup:
+        return render_template("stage_detail.html",
+                               **self._ctx(stage=self.data.get("stages", stage_id), h=_level(level)))
 
     def glossary_table(self) -> Markup:
         terms = sorted(self.data.items("terms"), key=lambda t: t.term.lower())

@@ -31,6 +31,9 @@ def _hex(rgb) -> str:
 
 
 SLATE_BG = _hex(colorsys.hls_to_rgb(SLATE_HUE, SLATE_LIGHT, SLATE_SAT))
+# Lighter dark surfaces that also carry links: code blocks and formulas (18% lightness)
+# and the pale pills and table stripes (--md-default-fg-color--lightest over the page).
+SLATE_SURFACES = (SLATE_BG, _hex(colorsys.hls_to_rgb(SLATE_HUE, 0.18, SLATE_SAT)), "#363840")
 
 
 def luminance(color: str) -> float:
@@ -71,13 +74,20 @@ class Palette:
     dark_accent: str
 
 
+def readable_on_all(color: str, backgrounds) -> str:
+    """Lightened (or darkened) until readable on each background in turn."""
+    for background in backgrounds:
+        color = readable_on(color, background)
+    return color
+
+
 def palette(colors: Mapping[str, str]) -> Palette:
     return Palette(
         primary=colors["primary"],
         accent=colors["accent"],
         header_text=WHITE,
-        dark_link=readable_on(colors["primary"], SLATE_BG),
-        dark_accent=readable_on(colors["accent"], SLATE_BG),
+        dark_link=readable_on_all(colors["primary"], SLATE_SURFACES),
+        dark_accent=readable_on_all(colors["accent"], SLATE_SURFACES),
     )
 
 

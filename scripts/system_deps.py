@@ -18,6 +18,7 @@ BUILD = {
 TEST = {
     "chromium": "bin:chromium",                      # browser tests (never a downloaded browser)
     "poppler-utils": "bin:pdftoppm",                 # PDF pages to PNG in visual checks
+    "default-jre-headless": "bin:java",              # the W3C Nu HTML Checker (vnu.jar) in tests
 }
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: a throwaway copy of the project to break, a built site, a browser."""
+"""Shared fixtures: a throwaway copy of the project to break, a built site, a server and a browser."""
 from __future__ import annotations
 
 import os
@@ -47,13 +47,28 @@ def built_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def site_url() -> str:
+    """The published address (region.site.url); 404.html links to assets under its path."""
+    from guidebook.data import load_guide_data
+
+    return load_guide_data(ROOT).region.site.url
+
+
+@pytest.fixture(scope="session")
+def server(built_site, site_url):
+    """The built site on a local port, served like a static host (see tests/browserkit.py)."""
+    from browserkit import serve
+
+    with serve(built_site, site_url) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's chromium, one for the whole session: Playwright's sync API allows
     only one running instance per thread."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium",
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+    pytest.importorskip("playwright.sync_api")
+    from browserkit import launch
+
+    with launch() as b:
         yield b
-        b.close()

@@ -22,7 +22,7 @@ DATA = ROOT / "guide_data"
 
 # Back matter and the home page: lists, answers and credits rather than chapters, so
 # they need no "Daftar periksa" of their own.
-BACK_MATTER = {"index.md", "glosarium.md", "sumber.md", "faq.md", "tentang.md", "adaptasi.md",
+BACK_MATTER = {"index.md", "glosarium.md", "sumber.md", "faq.md", "tentang.md", "adaptasi.md", "aksesibilitas.md",
                "daerah/regulasi.md", "daerah/kontak.md", "unduh.md"}
 # The only places that may name the region (see README: what a fork edits).
 REGION_PAGES = ("daerah/", "tentang.md")
