@@ -46,6 +46,7 @@ COLLECTIONS: dict[str, tuple[str, str | None, str]] = {
     "prinsip": ("taxonomy", "prinsip", "id"),
     "services": ("services", "services", "id"),
     "editions": ("iid", None, "year"),
+    "templates": ("templates", None, "id"),
 }
 
 
@@ -332,6 +333,7 @@ _COLLECTION_LABEL = {
     "sources": "daftar sumber (sources.yml)", "stages": "daftar tahapan (stages.yml)",
     "terms": "glosarium (glossary.yml)", "regulations": "daftar regulasi (regulations.yml)",
     "services": "layanan klinik (services.yml)", "editions": "edisi IID (folder iid/)",
+    "templates": "templat (folder templates/)",
 }
 
 

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import site  # noqa: E402
+from guidebook import site, tools, worksheets  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -24,6 +24,9 @@ log = logging.getLogger("mkdocs.plugins.klik")
 def on_config(config):
     try:
         data = load_guide_data(Path(config.config_file_path).parent)
+        issues = worksheets.template_issues(data)
+        if issues:
+            raise DataError(issues)
     except DataError as exc:
         raise Abort(str(exc)) from None
     site.apply_region(config, data)
@@ -40,3 +43,4 @@ def on_page_markdown(markdown, page, config, files):
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
+    tools.write_outputs(data, Path(config["site_dir"]))

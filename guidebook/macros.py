@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .data import load_guide_data
 from .render import Renderer
+from .tools import tool_macros
 
 
 def define_env(env) -> None:
@@ -47,5 +48,6 @@ def define_env(env) -> None:
         "taksonomi": lambda group: renderer().taxonomy(group),
         "tautan": lambda target, anchor="": renderer().href(target, anchor),
     }
+    macros.update(tool_macros(data, page_src, cite))
     for name, fn in macros.items():
         env.macro(fn, name)

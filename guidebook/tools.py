@@ -1,0 +1,132 @@
+"""The working tools on the site (``docs/alat/``): the IID calculator, the stage
+checklists and the fill-in templates.
+
+Two jobs: the page macros that render the tools' HTML from the data, and the build
+step that writes the generated files (calculator JSON, worksheet PDFs, DOCX) into the
+site and lists them in the downloads manifest.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import posixpath
+import re
+from pathlib import Path
+from typing import Callable
+
+from markupsafe import Markup
+
+from . import iid, worksheets
+from .data import GuideData
+from .render import CONFIDENCE, page_href, render_template
+
+log = logging.getLogger("mkdocs.plugins.klik.tools")
+
+CALCULATOR_DATA = "alat/iid-data.json"
+MANIFEST = "unduh/manifest.json"
+PAGES = {"calculator": "alat/kalkulator-iid.md", "checklist": "alat/daftar-periksa.md",
+         "templates": "alat/templat.md", "sources": "sumber.md"}
+STORAGE_KEYS = {"calculator": "klik-iid:v1", "checklist": "klik-daftar-periksa:v1"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def site_href(page_src: str | None, site_path: str) -> str:
+    """Relative link from the page built from ``page_src`` to a file in the site."""
+    stem = (page_src or "index.md")[:-3]
+    here = stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
+    return posixpath.relpath(site_path, here.rstrip("/") or ".")
+
+
+def md_heading(level: int, text: str, anchor: str) -> str:
+    """A Markdown heading whose text is safe: HTML-escaped, Markdown punctuation escaped."""
+    safe = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return f"\n\n{'#' * level} {safe} {{ #{anchor} }}\n\n"
+
+
+# ------------------------------------------------------------------ macros
+
+
+def calculator_shell(page_src: str | None) -> Markup:
+    return render_template(
+        "iid_calculator.html", data_href=site_href(page_src, CALCULATOR_DATA),
+        sources_href=page_href(page_src, PAGES["sources"]), storage_key=STORAGE_KEYS["calculator"])
+
+
+def checklist(data: GuideData, page_src: str | None) -> Markup:
+    docs = data.root / "docs"
+    parts = [str(render_template("checklist_toolbar.html", storage_key=STORAGE_KEYS["checklist"]))]
+    for stage in sorted(data.items("stages"), key=lambda s: s["order"]):
+        stage_page = f"tahapan/{stage['id']}.md"
+        stage_href = page_href(page_src, stage_page) if (docs / stage_page).is_file() else ""
+        parts.append(md_heading(2, f"{stage['order']}. {stage['name']}", f"periksa-{stage['id']}"))
+        parts.append(str(render_template("checklist_stage.html", stage=stage, stage_href=stage_href)))
+    return Markup("".join(parts))
+
+
+def template_list(data: GuideData, page_src: str | None, cite: Callable) -> Markup:
+    parts = []
+    for template in worksheets.templates(data):
+        names = worksheets.output_names(template)
+        downloads = {kind: site_href(page_src, path) for kind, path in names.items()}
+        parts.append(md_heading(2, template["title"], f"templat-{template['id']}"))
+        parts.append(str(render_template("template_web.html", t=worksheets.template_model(data, template),
+                                         cite=cite, downloads=downloads,
+                                         describe_kind=worksheets.describe_kind)))
+    return Markup("".join(parts))
+
+
+def tool_macros(data: GuideData, page_src: Callable[[], str | None], cite: Callable) -> dict[str, Callable]:
+    """Macros for pages: ``{{ kalkulator_iid() }}``, ``{{ daftar_periksa() }}``, ``{{ daftar_templat() }}``."""
+    return {
+        "kalkulator_iid": lambda: calculator_shell(page_src()),
+        "daftar_periksa": lambda: checklist(data, page_src()),
+        "daftar_templat": lambda: template_list(data, page_src(), cite),
+    }
+
+
+# ------------------------------------------------------------------- build
+
+
+def calculator_json(data: GuideData) -> str:
+    """The calculator's data file; ``<``, ``>`` and ``&`` escaped so it is inert anywhere."""
+    text = json.dumps(iid.calculator_payload(data, CONFIDENCE), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")) + "\n"
+
+
+def register_downloads(site_dir: Path, entries: list[tuple[str, str]]) -> None:
+    """Add files to ``site/unduh/manifest.json`` (path, title, bytes, sha256).
+
+    Merges with entries other build steps wrote, replacing same paths, sorted by path.
+    """
+    manifest = site_dir / MANIFEST
+    current: dict[str, dict] = {}
+    if manifest.is_file():
+        try:
+            loaded = json.loads(manifest.read_text(encoding="utf-8"))
+            items = loaded.get("files", []) if isinstance(loaded, dict) else loaded
+            current = {e["path"]: e for e in items if isinstance(e, dict) and "path" in e}
+        except (ValueError, KeyError, TypeError):
+            current = {}
+    for path, title in entries:
+        blob = (site_dir / path).read_bytes()
+        current[path] = {"path": path, "title": title, "bytes": len(blob),
+                         "sha256": hashlib.sha256(blob).hexdigest()}
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    out = {"files": [current[k] for k in sorted(current)]}
+    manifest.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def write_outputs(data: GuideData, site_dir: Path, epoch: int | None = None) -> list[tuple[str, str]]:
+    """Everything the tools add to the built site; returns the registered downloads."""
+    site_dir = Path(site_dir)
+    target = site_dir / CALCULATOR_DATA
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(calculator_json(data), encoding="utf-8")
+    entries = [(CALCULATOR_DATA, "Data kalkulator IID (JSON): bobot, parameter, dan predikat tiap edisi")]
+    entries += worksheets.write_outputs(data, site_dir, epoch)
+    register_downloads(site_dir, entries)
+    return entries
