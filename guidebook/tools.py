@@ -71,9 +71,7 @@ def template_list(data: GuideData, page_src: str | None, cite: Callable) -> Mark
         names = worksheets.output_names(template)
         downloads = {kind: site_href(page_src, path) for kind, path in names.items()}
         parts.append(md_heading(2, template["title"], f"templat-{template['id']}"))
-        parts.append(str(render_template("template_web.html", t=worksheets.template_model(data, template),
-                                         cite=cite, downloads=downloads,
-                                         describe_kind=worksheets.describe_kind)))
+        parts.append(str(worksheets.web_fragment(data, template, cite, downloads)))
     return Markup("".join(parts))
 
 

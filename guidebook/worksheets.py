@@ -205,7 +205,7 @@ def web_fragment(data: GuideData, template: Mapping, cite, downloads: Mapping[st
     """The template's section of the web page. ``cite(*ids)`` renders citations;
     ``downloads`` maps "pdf"/"docx" to links relative to the page."""
     model = template_model(data, template)
-    return render_template("template_web.html", t=model, cite=cite, downloads=downloads)
+    return render_template("template_web.html", t=model, cite=cite, downloads=downloads, describe_kind=describe_kind)
 
 
 # ------------------------------------------------------------------- PDF
