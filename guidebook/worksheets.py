@@ -498,7 +498,7 @@ def write_outputs(data: GuideData, site_dir: Path, epoch: int | None = None) -> 
         names = output_names(template)
         url = web_url_of(data, template)
         for kind, render, label in (("pdf", worksheet_pdf, "lembar kerja PDF"),
-                                    ("docx", worksheet_docx, "dokumen DOCX yang dapat disunting")):
+                                    ("docx", worksheet_docx, "dokumen .docx yang dapat disunting")):
             target = site_dir / names[kind]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(render(data, template, epoch, url))

@@ -37,13 +37,8 @@ def site_url(built_site):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium",
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
+def chromium(browser):
+    return browser
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def test_proposal_carries_the_pp38_minimum_and_profile_the_iid_numbering(data):
 
 def test_draft_decree_cites_only_listed_regulations(data):
     model = worksheets.template_model(data, data.get("templates", "rancangan-sk-tim-inovasi"))
-    assert "RANCANGAN" in model["notice"]
+    assert "rancangan" in model["notice"].lower()
     titles = {r["title"] for r in data.items("regulations")}
     options = [o for s in model["sections"] for f in s["fields"] if f["kind"] == "choice" for o in f["options"]]
     assert options and all(any(o.startswith(t) for t in titles) for o in options)
