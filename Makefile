@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help build test serve region clean lock sysdeps sysdeps-test
+.PHONY: help build test serve region assess clean lock sysdeps sysdeps-test
 
 help: ## Show the available commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ test: $(STAMP) sysdeps-test node_modules/.installed ## Run the whole test suite
 
 serve: $(STAMP) sysdeps ## Live preview on http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+assess: $(STAMP) ## Simulate the IID from an answers file: make assess FILE=jawaban.yml
+	@test -n "$(FILE)" || { echo "Tulis berkas jawabannya: make assess FILE=jawaban.yml" >&2; exit 2; }
+	$(PY) scripts/assess.py "$(FILE)"
 
 region: $(STAMP) ## Start a new region's guide: asks for the facts (or ARGS="--bantuan")
 	$(PY) scripts/new_region.py $(ARGS)

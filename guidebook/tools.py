@@ -26,6 +26,8 @@ log = logging.getLogger("mkdocs.plugins.klik.tools")
 
 CALCULATOR_DATA = "alat/iid-data.json"
 MANIFEST = "unduh/manifest.json"
+MEDIA_TYPES = {".pdf": "application/pdf", ".json": "application/json",
+               ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 PAGES = {"calculator": "alat/kalkulator-iid.md", "checklist": "alat/daftar-periksa.md",
          "templates": "alat/templat.md", "sources": "sumber.md"}
 STORAGE_KEYS = {"calculator": "klik-iid:v1", "checklist": "klik-daftar-periksa:v1"}
@@ -95,36 +97,46 @@ def calculator_json(data: GuideData) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")) + "\n"
 
 
-def register_downloads(site_dir: Path, entries: list[tuple[str, str]]) -> None:
-    """Add files to ``site/unduh/manifest.json`` (path, title, bytes, sha256).
+def register_download(site_dir: Path, path: str, title: str, kind: str, description: str = "") -> None:
+    """List a file written under ``site_dir`` in ``site/unduh/manifest.json``.
 
-    Merges with entries other build steps wrote, replacing same paths, sorted by path.
+    Uses the shared registry ``guidebook.downloads.register`` when it exists (it writes
+    the manifest and the downloads page at the end of the build); until then, a minimal
+    registration with the same manifest format, merged with what is already there.
     """
-    manifest = site_dir / MANIFEST
+    try:
+        from . import downloads  # the shared registry, once merged
+    except ImportError:
+        downloads = None
+    if downloads is not None and hasattr(downloads, "register"):
+        downloads.register(site_dir, path, title=title, kind=kind, description=description)
+        return
+    manifest = Path(site_dir) / MANIFEST
     current: dict[str, dict] = {}
     if manifest.is_file():
         try:
             loaded = json.loads(manifest.read_text(encoding="utf-8"))
-            items = loaded.get("files", []) if isinstance(loaded, dict) else loaded
-            current = {e["path"]: e for e in items if isinstance(e, dict) and "path" in e}
-        except (ValueError, KeyError, TypeError):
+            current = {e["path"]: e for e in loaded.get("downloads", []) if isinstance(e, dict) and "path" in e}
+        except (ValueError, AttributeError, KeyError, TypeError):
             current = {}
-    for path, title in entries:
-        blob = (site_dir / path).read_bytes()
-        current[path] = {"path": path, "title": title, "bytes": len(blob),
-                         "sha256": hashlib.sha256(blob).hexdigest()}
+    blob = (Path(site_dir) / path).read_bytes()
+    ext = posixpath.splitext(path)[1].lower()
+    current[path] = {"path": path, "title": title, "kind": kind, "format": ext.lstrip(".").upper(),
+                     "media_type": MEDIA_TYPES.get(ext, "application/octet-stream"), "bytes": len(blob),
+                     "sha256": hashlib.sha256(blob).hexdigest(), "description": description}
     manifest.parent.mkdir(parents=True, exist_ok=True)
-    out = {"files": [current[k] for k in sorted(current)]}
+    out = {"version": 1, "downloads": [current[k] for k in sorted(current)]}
     manifest.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def write_outputs(data: GuideData, site_dir: Path, epoch: int | None = None) -> list[tuple[str, str]]:
+def write_outputs(data: GuideData, site_dir: Path, epoch: int | None = None) -> list[tuple[str, str, str]]:
     """Everything the tools add to the built site; returns the registered downloads."""
     site_dir = Path(site_dir)
     target = site_dir / CALCULATOR_DATA
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(calculator_json(data), encoding="utf-8")
-    entries = [(CALCULATOR_DATA, "Data kalkulator IID (JSON): bobot, parameter, dan predikat tiap edisi")]
+    entries = [(CALCULATOR_DATA, "Data kalkulator IID: bobot, parameter, dan predikat tiap edisi", "data")]
     entries += worksheets.write_outputs(data, site_dir, epoch)
-    register_downloads(site_dir, entries)
+    for path, title, kind in entries:
+        register_download(site_dir, path, title, kind)
     return entries

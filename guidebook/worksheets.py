@@ -490,19 +490,21 @@ def safe_filename(text: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
 
 
-def write_outputs(data: GuideData, site_dir: Path, epoch: int | None = None) -> list[tuple[str, str]]:
-    """Write every template's PDF and DOCX under ``site_dir``; return (path, title) pairs."""
+def write_outputs(data: GuideData, site_dir: Path, epoch: int | None = None) -> list[tuple[str, str, str]]:
+    """Write every template's PDF and DOCX under ``site_dir``; return (path, title, kind)
+    for the downloads manifest (kinds: "lembar-kerja" for the PDF, "templat" for the DOCX)."""
     epoch = build_epoch() if epoch is None else epoch
     written = []
     for template in templates(data):
         names = output_names(template)
         url = web_url_of(data, template)
-        for kind, render, label in (("pdf", worksheet_pdf, "lembar kerja PDF"),
-                                    ("docx", worksheet_docx, "dokumen .docx yang dapat disunting")):
-            target = site_dir / names[kind]
+        for fmt, render, label, kind in (
+                ("pdf", worksheet_pdf, "lembar kerja PDF", "lembar-kerja"),
+                ("docx", worksheet_docx, "dokumen .docx yang dapat disunting", "templat")):
+            target = site_dir / names[fmt]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(render(data, template, epoch, url))
-            written.append((names[kind], f"{template['title']} ({label})"))
+            written.append((names[fmt], f"{template['title']} ({label})", kind))
     return written
 
 

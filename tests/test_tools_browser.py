@@ -75,7 +75,7 @@ def fmt(x: float) -> str:
 
 def export(page) -> dict:
     with page.expect_download() as info:
-        page.get_by_role("button", name="Ekspor jawaban (JSON)").click()
+        page.get_by_role("button", name="Ekspor jawaban (.json)").click()
     return json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
 
 

@@ -191,13 +191,14 @@ def test_template_id_must_match_its_file_name(project):
 
 def test_built_site_lists_every_download_with_its_checksum(built_site, data):
     manifest = json.loads((built_site / "unduh/manifest.json").read_text(encoding="utf-8"))
-    listed = {e["path"]: e for e in manifest["files"]}
+    listed = {e["path"]: e for e in manifest["downloads"]}
     for template in worksheets.templates(data):
         for path in worksheets.output_names(template).values():
             blob = (built_site / path).read_bytes()
             assert listed[path]["bytes"] == len(blob)
             assert listed[path]["sha256"] == hashlib.sha256(blob).hexdigest()
             assert listed[path]["title"].startswith(template["title"])
+            assert listed[path]["kind"] == ("lembar-kerja" if path.endswith(".pdf") else "templat")
     page = (built_site / "alat/templat/index.html").read_text(encoding="utf-8")
     for template in worksheets.templates(data):
         assert f'id="templat-{template["id"]}"' in page

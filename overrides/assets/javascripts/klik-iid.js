@@ -168,10 +168,12 @@
       self.update();
       self.say("Edisi diganti ke " + self.edition().title + ".");
     });
+    // The native file input says "No file chosen" in the browser's language: it stays
+    // focusable but visually hidden, and its label is the visible button.
     var fileInput = el("input", { type: "file", id: this.id("berkas-impor"), accept: ".json,application/json",
       className: "klik-iid-file" });
     fileInput.addEventListener("change", function () { self.importFile(fileInput); });
-    var exportBtn = el("button", { type: "button", className: "md-button", text: "Ekspor jawaban (JSON)" });
+    var exportBtn = el("button", { type: "button", className: "md-button", text: "Ekspor jawaban (.json)" });
     exportBtn.addEventListener("click", function () { self.exportAnswers(); });
     var printBtn = el("button", { type: "button", className: "md-button", text: "Cetak ringkasan" });
     printBtn.addEventListener("click", function () { window.print(); });
@@ -184,9 +186,9 @@
     app.appendChild(el("div", { className: "klik-iid-toolbar" }, [
       el("div", { className: "klik-iid-field" }, [
         el("label", { "for": this.id("edisi"), text: "Edisi pengukuran" }), select]),
-      el("div", { className: "klik-iid-field" }, [
-        el("label", { "for": this.id("berkas-impor"), text: "Impor jawaban dari berkas JSON" }), fileInput]),
-      el("div", { className: "klik-iid-actions" }, [exportBtn, printBtn, resetBtn]),
+      el("div", { className: "klik-iid-actions" }, [exportBtn, fileInput,
+        el("label", { "for": this.id("berkas-impor"), className: "md-button klik-iid-file-label",
+          text: "Impor jawaban (.json)" }), printBtn, resetBtn]),
       this.messageBox, this.errorBox
     ]));
 
