@@ -36,6 +36,7 @@ KIND_LABELS = {
 }
 DEFAULT_LINES = {"short_text": 1, "long_text": 5}
 DEFAULT_ROWS = 5
+CONTENT_WIDTH_CM = 17.0  # A4 minus 2 cm margins, for DOCX table columns
 DOWNLOAD_DIR = "unduh/templat"
 FONT_DIR = ROOT / "overrides" / "assets" / "fonts"
 CACHE_DIR = ROOT / ".cache" / "worksheets"
@@ -284,6 +285,28 @@ def _row_height(row, cm: float) -> None:
     row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
+def _column_widths(table, widths_cm: list[float]) -> None:
+    """Fixed column widths, in the grid (what LibreOffice reads) and in every cell (Word)."""
+    from docx.shared import Cm
+
+    table.autofit = False
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_cm):
+        col.w = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+
+
+def _repeat_header(row) -> None:
+    """Repeat a table's first row on every page it spans."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)
+
+
 def _page_field(paragraph, instr: str) -> None:
     """A Word field (PAGE, NUMPAGES) inside a paragraph."""
     from docx.oxml import OxmlElement
@@ -292,6 +315,11 @@ def _page_field(paragraph, instr: str) -> None:
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), instr)
     run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "16")  # 8 pt, like the footer text around it
+    props.append(size)
+    run.append(props)
     text = OxmlElement("w:t")
     text.text = "1"
     run.append(text)
@@ -331,7 +359,7 @@ def worksheet_docx(data: GuideData, template: Mapping, epoch: int, web_url: str)
 
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2)
+    section.left_margin = section.right_margin = Cm((21 - CONTENT_WIDTH_CM) / 2)
     section.top_margin, section.bottom_margin = Cm(2), Cm(1.8)
 
     normal = doc.styles["Normal"]
@@ -398,6 +426,7 @@ def worksheet_docx(data: GuideData, template: Mapping, epoch: int, web_url: str)
                 er.font.size = Pt(9)
                 er.bold = False
             gp = doc.add_paragraph()
+            gp.paragraph_format.keep_with_next = True  # the guidance stays with its box
             gr = gp.add_run(f["guidance"])
             gr.italic = True
             gr.font.size = Pt(9)
@@ -411,6 +440,9 @@ def worksheet_docx(data: GuideData, template: Mapping, epoch: int, web_url: str)
                 cols = f["columns"]
                 table = doc.add_table(rows=1 + f["rows"], cols=len(cols))
                 table.style = "Table Grid"
+                total = sum(col["width"] for col in cols)
+                _column_widths(table, [CONTENT_WIDTH_CM * col["width"] / total for col in cols])
+                _repeat_header(table.rows[0])
                 for c, col in enumerate(cols):
                     cell = table.rows[0].cells[c]
                     cell.text = ""
@@ -428,6 +460,7 @@ def worksheet_docx(data: GuideData, template: Mapping, epoch: int, web_url: str)
             else:
                 table = doc.add_table(rows=1, cols=1)
                 table.style = "Table Grid"
+                _column_widths(table, [CONTENT_WIDTH_CM])
                 cell = table.rows[0].cells[0]
                 if f["kind"] == "date":
                     cell.text = "....... / ....... / ............"
