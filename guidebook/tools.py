@@ -62,8 +62,12 @@ def checklist(data: GuideData, page_src: str | None) -> Markup:
     for stage in sorted(data.items("stages"), key=lambda s: s["order"]):
         stage_page = f"tahapan/{stage['id']}.md"
         stage_href = page_href(page_src, stage_page) if (docs / stage_page).is_file() else ""
+        # one block per stage (heading included) so print keeps them together; md_in_html
+        # keeps the Markdown heading in the page's table of contents
+        parts.append('\n\n<div class="klik-checklist__block" markdown>')
         parts.append(md_heading(2, f"{stage['order']}. {stage['name']}", f"periksa-{stage['id']}"))
         parts.append(str(render_template("checklist_stage.html", stage=stage, stage_href=stage_href)))
+        parts.append("\n\n</div>\n\n")
     return Markup("".join(parts))
 
 
