@@ -257,6 +257,19 @@ def test_import_rejects_a_bad_file_in_indonesian(page, site_url):
     page.wait_for_function("document.querySelector('[role=alert]').textContent.includes('bukan JSON')")
 
 
+def test_calculator_keeps_working_offline_once_loaded(page, site_url):
+    open_calculator(page, site_url)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Tambah inovasi").click()
+    page.check("#klik-iid-sid-35-3")
+    page.get_by_role("button", name="Gandakan inovasi ini").click()
+    assert page.text_content("[data-testid=n]") == "2" and shown(page)[0] != "IID 0,00"
+    assert requests == []
+    page.context.set_offline(False)
+
+
 def test_keyboard_answers_update_the_score(page, site_url):
     open_calculator(page, site_url)
     page.focus("#klik-iid-spd-1-kosong")
