@@ -30,7 +30,10 @@ def load_answers(path: Path, data) -> tuple[dict | None, list[DataIssue]]:
     raw, lines, issues = parse_yaml(path, rel)  # lines: key path (keys as written) -> line
     if issues or raw is None:
         return None, issues
-    answers, problems = iid.normalise_answers(data.index["editions"], raw)
+    # every edition file, partial ones included, so a partial year gets its own message
+    editions = ({e["year"]: e for e in data.files["iid"].values()} if "iid" in data.files
+                else dict(data.index["editions"]))
+    answers, problems = iid.normalise_answers(editions, raw)
     out = []
     for p in problems:
         line = lines.get(p.path)

@@ -54,10 +54,14 @@ ASPECTS = {"SPD": "Satuan Pemerintah Daerah", "SID": "Satuan Inovasi Daerah"}
 
 
 def is_full_edition(edition: Mapping) -> bool:
-    """An edition the calculator may offer: a complete catalogue with scoring data."""
+    """An edition the calculator may offer: a complete catalogue with every scoring
+    parameter and closed predicate bands (``catalogue: partial`` files are notes only)."""
+    scoring = edition.get("scoring") or {}
     return (edition.get("catalogue", "full") != "partial"
-            and bool(edition.get("indicators")) and bool(edition.get("scoring"))
-            and bool(edition.get("predicates")))
+            and bool(edition.get("indicators"))
+            and all(key in scoring for key in (*PARAMETER_KEYS, "score_rule"))
+            and bool(edition.get("predicates"))
+            and all("max" in band for band in edition["predicates"]))
 
 
 def full_editions(data) -> list:
@@ -384,9 +388,23 @@ def _indicator(ind: Mapping) -> dict:
         out["parts"] = [{"id": p["id"], "name": p["name"], "weight": p["weight"],
                          "levels": [{"level": lv["level"], "label": lv["label"]} for lv in p["levels"]]
                          if p.get("levels") else None} for p in ind["parts"]]
-    for key in ("description", "evidence", "alt_bases", "rejections", "tips"):
+    if ind.get("description"):
+        out["description"] = ind["description"]
+    for key in ("evidence", "alt_bases", "rejections", "tips", "caveats"):
         if ind.get(key):
-            out[key] = ind[key] if isinstance(ind[key], str) else list(ind[key])
+            out[key] = [_note(item) for item in ind[key]]
+    return out
+
+
+def _note(item: Any) -> dict:
+    """A list entry as {text, confidence?, sources?}: the data allows plain text or an object."""
+    if isinstance(item, str):
+        return {"text": item}
+    out = {"text": item["text"]}
+    if item.get("confidence"):
+        out["confidence"] = item["confidence"]
+    if item.get("sources"):
+        out["sources"] = list(item["sources"])
     return out
 
 
@@ -409,9 +427,11 @@ def calculator_payload(data, confidence_labels: Mapping[str, tuple[str, str]]) -
             item["guideline"] = {"text": ed["guideline"]["text"], "confidence": ed["guideline"]["confidence"],
                                  "sources": list(ed["guideline"]["sources"])}
         editions.append(item)
-        for rec in [*scoring.values(), item["score_rule"], *item["predicates"], *item["indicators"],
+        notes = [n for ind in item["indicators"] for key in ("evidence", "alt_bases", "rejections", "tips", "caveats")
+                 for n in ind.get(key, ())]
+        for rec in [*scoring.values(), item["score_rule"], *item["predicates"], *item["indicators"], *notes,
                     *([item["guideline"]] if "guideline" in item else [])]:
-            used_sources.update(dict.fromkeys(rec["sources"]))
+            used_sources.update(dict.fromkeys(rec.get("sources", ())))
     numbers = {sid: i for i, sid in enumerate(data.index["sources"], start=1)}
     return {
         "format": "klik-iid-data", "version": 1,

@@ -61,8 +61,8 @@ def _item_label(collection: str, item: Mapping) -> str:
 def choice_options(data: GuideData, field: Mapping) -> list[str]:
     if field.get("from"):
         items = data.items(field["from"])
-        if field["from"] == "stages":
-            items = sorted(items, key=lambda s: s["order"])
+        if all("order" in i for i in items):  # stages, services: in their reading order
+            items = sorted(items, key=lambda i: i["order"])
         if field.get("only"):
             wanted = list(field["only"])
             items = sorted((i for i in items if i["id"] in wanted), key=lambda i: wanted.index(i["id"]))

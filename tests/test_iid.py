@@ -202,7 +202,7 @@ def test_calculator_json_is_inert_and_round_trips(data):
     parsed = json.loads(text)
     newest = parsed["editions"][0]
     assert newest["year"] == 2024 and newest["indicators"][0]["name"] == PAYLOAD
-    assert newest["indicators"][15]["evidence"] == [PAYLOAD]
+    assert newest["indicators"][15]["evidence"] == [{"text": PAYLOAD}]
 
 
 def test_calculator_json_carries_every_parameter_with_confidence(data):

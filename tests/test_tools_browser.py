@@ -181,8 +181,11 @@ def test_no_answers_give_the_lowest_and_all_highest_the_highest_predicate(page, 
     answers, issues = iid.normalise_answers(data.index["editions"], exported)
     assert issues == [] and len(answers["innovations"]) == needed
     assert iid.compute(edition, answers)["iid_rounded"] == want["iid_rounded"]
-    page.wait_for_function("document.querySelector('.klik-iid-sr').textContent.includes('predikat')")
-    assert bands[-1]["name"] in page.text_content("[aria-live=polite].klik-iid-sr")
+    # announced to screen readers once the answers settle
+    page.wait_for_function("(name) => document.querySelector('[aria-live=polite].klik-iid-sr').textContent"
+                           ".includes('predikat ' + name)", arg=bands[-1]["name"])
+    assert page.text_content("[aria-live=polite].klik-iid-sr").startswith(
+        f"Hasil simulasi: IID {fmt(want['iid_rounded'])}")
 
 
 def test_rejected_innovation_counts_in_n_with_score_zero(page, site_url, data):

@@ -235,7 +235,7 @@
 
     app.hidden = false;
     this.buildForms();
-    this.update();
+    this.update(true);
     var notes = [];
     if (this.restoreDropped) notes.push(this.restoreDropped + " jawaban tersimpan tidak cocok lagi dengan data edisi dan diabaikan.");
     this.save();
@@ -378,12 +378,22 @@
         text: "Rumusan parameter tiap level untuk indikator ini belum tercatat di data panduan; pilihan hanya " +
           "disebut Level 1 sampai " + this.levelMax() + ". Periksa Penjelasan Teknis Indikator resmi tahun berjalan." }));
     }
+    var self = this;
     var lists = [["evidence", "Data dukung yang diperlukan"], ["alt_bases", "Dasar penilaian lain yang dapat dipakai"],
-      ["rejections", "Penyebab data dukung sering ditolak"], ["tips", "Saran"]];
+      ["rejections", "Penyebab data dukung sering ditolak"], ["tips", "Saran"],
+      ["caveats", "Catatan keabsahan indikator ini"]];
     lists.forEach(function (pair) {
       if (!ind[pair[0]] || !ind[pair[0]].length) return;
       var ul = el("ul");
-      ind[pair[0]].forEach(function (t) { ul.appendChild(el("li", { text: t })); });
+      ind[pair[0]].forEach(function (note) {
+        var li = el("li", { text: note.text });
+        // the indicator's own mark is shown below; repeat only a different one
+        if (note.confidence && note.confidence !== ind.confidence) {
+          li.appendChild(el("span", {}, [" ", confMark(p, note.confidence)]));
+        }
+        if (note.sources) li.appendChild(el("span", {}, [" ", sourceLinks(p, note.sources, self.sourcesHref)]));
+        ul.appendChild(li);
+      });
       body.appendChild(el("p", { className: "klik-iid-h", text: pair[1] }));
       body.appendChild(ul);
     });
@@ -492,7 +502,8 @@
 
   /* -------------------------------------------------------------- updating */
 
-  Calculator.prototype.update = function () {
+  /* Recompute and redraw; `quiet` skips the screen-reader announcement (first render). */
+  Calculator.prototype.update = function (quiet) {
     var self = this, ed = this.edition(), p = this.payload;
     var ans = this.answers();
     var r = K.compute(ed, ans);
@@ -566,7 +577,7 @@
       fmt(r.spd.score) + " \u00b7 SID " + fmt(r.sid) + " \u00b7 " + r.n + " inovasi";
     this.updateMissing(r);
     this.updatePrint(r);
-    this.scheduleAnnounce(r);
+    if (!quiet) this.scheduleAnnounce(r);
   };
 
   Calculator.prototype.updateMissing = function (r) {
