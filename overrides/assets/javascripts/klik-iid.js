@@ -277,7 +277,7 @@
     var bands = el("tbody");
     ed.predicates.forEach(function (b) {
       bands.appendChild(el("tr", {}, [el("th", { scope: "row", text: b.name }),
-        el("td", { text: b.min === b.max ? num(b.min) : num(b.min) + " sampai " + num(b.max) }),
+        el("td", { text: b.min === b.max ? fmt(b.min) : fmt(b.min) + " sampai " + fmt(b.max) }),
         el("td", {}, [confMark(p, b.confidence), " ", sourceLinks(p, b.sources, self.sourcesHref)])]));
     });
     this.paramsBox.appendChild(el("div", { className: "klik-iid-table-wrap" }, [el("table", {}, [
