@@ -76,9 +76,11 @@
     progress();
   }
 
+  // Loaded by klik-tools.js after the page is up: start now, and on every later page swap.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
+  }
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();

@@ -781,11 +781,12 @@
   /* ------------------------------------------------------------- page wiring */
 
   function init() {
-    if (pageController) pageController.abort();
+    var root = document.querySelector("[data-klik-iid]");
+    if (root && root.getAttribute("data-ready") === "true") return;  // already running here
+    if (pageController) pageController.abort();  // a new page: forget the previous one
     pageController = typeof AbortController !== "undefined" ? new AbortController() : null;
     var signal = pageController ? pageController.signal : null;
-    var root = document.querySelector("[data-klik-iid]");
-    if (!root || root.getAttribute("data-ready") === "true") return;
+    if (!root) return;
     root.setAttribute("data-ready", "true");
     var url = root.getAttribute("data-src");
     loadPayload(url).then(function (payload) {
@@ -801,9 +802,11 @@
     });
   }
 
+  // Loaded by klik-tools.js after the page is up: start now, and on every later page swap.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
+  }
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();
