@@ -294,18 +294,35 @@ def test_missing_answer_button_takes_focus_to_the_indicator(page, site_url):
     assert page.evaluate("document.activeElement.name") == "klik-iid-sid-17"
 
 
-def test_instant_navigation_initialises_each_tool_once(page, site_url):
+def test_instant_navigation_initialises_each_tool_once(page, site_url, data):
+    """Material swaps pages in place for links listed in its sitemap; the built sitemap names
+    the published address, so point it at this server to get real instant navigation."""
+    published = data.region["site"]["url"]
+
+    def local_sitemap(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace(published, site_url + "/"))
+
+    page.route("**/sitemap.xml", local_sitemap)
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url.rsplit("/", 1)[-1]) if r.url.endswith((".js", ".json")) else None)
     page.goto(site_url + "/")
+    page.wait_for_load_state("networkidle")
+    assert "klik-iid.js" not in scripts  # other pages carry only the loader
     page.locator(".md-nav__link", has_text="Kalkulator IID").first.click()
     page.wait_for_selector("[data-testid=iid]")
-    assert page.locator("[data-klik-iid] .klik-iid-result").count() == 1
     page.locator(".md-nav__link", has_text="Daftar periksa tahapan").first.click()
     page.wait_for_selector("[data-role=toolbar]:not([hidden])")
+    page.get_by_label(data.items("stages")[0]["checklist"][0]["text"]).check()
     page.locator(".md-nav__link", has_text="Kalkulator IID").first.click()
     page.wait_for_selector("[data-testid=iid]")
     assert page.locator("[data-klik-iid] .klik-iid-result").count() == 1
     page.check("#klik-iid-spd-1-3")
     assert page.text_content("[data-testid=spd]").startswith("3,00")
+    # one page load, each script fetched once, the calculator data once
+    assert len([n for n in scripts if n.startswith("bundle.")]) == 1  # the theme, loaded once
+    for name in ("klik-tools.js", "klik-iid-core.js", "klik-iid.js", "klik-checklist.js", "iid-data.json"):
+        assert scripts.count(name) == 1, (name, scripts)
 
 
 def test_print_summary_fits_one_page(page, site_url, data):
