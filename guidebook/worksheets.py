@@ -25,7 +25,7 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from .data import ROOT, DataIssue, GuideData, parse_yaml
-from .render import CONFIDENCE, render_template
+from .render import CONFIDENCE, number_words, render_template
 
 KIND_LABELS = {
     "short_text": "Teks singkat",
@@ -92,6 +92,42 @@ def field_hints(field: Mapping) -> list[str]:
     return hints
 
 
+class TemplateError(Exception):
+    """A template asks for something the data does not hold; the message is Indonesian."""
+
+
+def newest_requirement(data: GuideData, key: str) -> Mapping:
+    """A reporting requirement (``requirements.<key>``) of the newest full IID edition."""
+    from .iid import full_editions
+
+    editions = full_editions(data)
+    req = (editions[-1].get("requirements") or {}).get(key) if editions else None
+    if req is None:
+        year = editions[-1]["year"] if editions else "terbaru"
+        raise TemplateError(f"Templat memakai syarat pelaporan `{key}`, tetapi edisi IID {year} belum "
+                            f"mencatatnya. Perbaikan: tambahkan `requirements.{key}` di guide_data/iid/{year}.yml "
+                            "atau hapus `requirement` dari templat.")
+    return req
+
+
+def _with_requirement(data: GuideData, item: Mapping) -> tuple[str, int | None, list[str], str | None]:
+    """(guidance with {n}/{dari} filled, min_words, source ids, confidence) of a field or section."""
+    text = item.get("guidance", "")
+    ids = list(item.get("sources") or ())
+    confidence = item.get("confidence")
+    min_words = item.get("min_words")
+    key = item.get("requirement")
+    if key:
+        req = newest_requirement(data, key)
+        text = (text.replace("{n}", number_words(req["value"]))
+                .replace("{dari}", number_words(len(req.get("affairs") or ()))))
+        ids += [s for s in req["sources"] if s not in ids]
+        confidence = confidence or req["confidence"]
+        if key == "design_min_words":
+            min_words = req["value"]
+    return text, min_words, ids, confidence
+
+
 def _sources(data: GuideData, ids) -> list[dict]:
     numbers = {sid: i for i, sid in enumerate(data.index["sources"], start=1)}
     out = []
@@ -108,13 +144,15 @@ def template_model(data: GuideData, template: Mapping) -> dict:
     for section in template["sections"]:
         fields = []
         for f in section["fields"]:
+            guidance, min_words, source_ids, confidence = _with_requirement(data, f)
             model = {
                 "id": f["id"], "key": f"{section['id']}.{f['id']}",
-                "number": f.get("number", ""), "label": f["label"], "guidance": f["guidance"],
+                "number": f.get("number", ""), "label": f["label"], "guidance": guidance,
                 "kind": f["kind"], "kind_label": KIND_LABELS[f["kind"]], "required": bool(f.get("required")),
-                "hints": field_hints(f), "confidence": f.get("confidence"), "sources": _sources(data, f.get("sources")),
+                "hints": field_hints({**f, "min_words": min_words}), "confidence": confidence,
+                "sources": _sources(data, source_ids),
                 "lines": f.get("lines", DEFAULT_LINES.get(f["kind"], 1)),
-                "min_words": f.get("min_words"),
+                "min_words": min_words,
             }
             if f["kind"] == "choice":
                 model["options"] = choice_options(data, f)
@@ -134,10 +172,11 @@ def template_model(data: GuideData, template: Mapping) -> dict:
                     model["rows_note"] = ""
                     model["rows"] = f.get("rows", DEFAULT_ROWS)
             fields.append(model)
+        guidance, min_words, source_ids, confidence = _with_requirement(data, section)
         sections.append({
             "id": section["id"], "number": section.get("number", ""), "title": section["title"],
-            "guidance": section.get("guidance", ""), "min_words": section.get("min_words"),
-            "confidence": section.get("confidence"), "sources": _sources(data, section.get("sources")),
+            "guidance": guidance, "min_words": min_words,
+            "confidence": confidence, "sources": _sources(data, source_ids),
             "fields": fields,
         })
     stages = {s["id"]: s for s in data.items("stages")}
@@ -163,8 +202,27 @@ def all_labels(model: Mapping) -> list[str]:
 
 
 def template_issues(data: GuideData) -> list[DataIssue]:
-    """Rules the schema cannot say: a template's ``id`` is its file name."""
+    """Rules the schema cannot say: a template's ``id`` is its file name; a text with
+    ``{n}`` names its ``requirement``; that requirement exists in the newest edition."""
     issues = []
+    for template in templates(data):
+        rel = f"guide_data/templates/{template['id']}.yml"
+        for s_i, section in enumerate(template["sections"]):
+            items = [(f"sections[{s_i}]", section)] + [
+                (f"sections[{s_i}].fields[{f_i}]", f) for f_i, f in enumerate(section["fields"])]
+            for key, item in items:
+                text = item.get("guidance", "")
+                if ("{n}" in text or "{dari}" in text) and not item.get("requirement"):
+                    issues.append(DataIssue(rel, None, f"{key}.guidance",
+                                            "teks memakai {n} atau {dari}, tetapi tidak ada `requirement`.",
+                                            "tambahkan `requirement: <nama syarat>` (misalnya max_age_years) "
+                                            "atau tulis teksnya tanpa {n}."))
+                if item.get("requirement"):
+                    try:
+                        newest_requirement(data, item["requirement"])
+                    except TemplateError as exc:
+                        issues.append(DataIssue(rel, None, f"{key}.requirement", str(exc).split(" Perbaikan: ")[0],
+                                                str(exc).split(" Perbaikan: ")[-1]))
     folder = data.root / "guide_data" / "templates"
     for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else ():
         rel = os.path.relpath(path, data.root)

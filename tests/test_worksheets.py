@@ -204,3 +204,26 @@ def test_built_site_lists_every_download_with_its_checksum(built_site, data):
         assert f'id="templat-{template["id"]}"' in page
         assert f'href="../../unduh/templat/{template["id"]}.pdf"' in page
         assert f'href="../../unduh/templat/{template["id"]}.docx"' in page
+
+
+def test_reporting_numbers_come_from_the_newest_edition(project):
+    path = project / "guide_data/iid/2024.yml"
+    text = path.read_text(encoding="utf-8")
+    for key, old, new in (("design_min_words", "300", "450"), ("max_age_years", "2", "3")):
+        text = text.replace(f"  {key}:\n    value: {old}\n", f"  {key}:\n    value: {new}\n")
+    path.write_text(text, encoding="utf-8")
+    data = load_guide_data(project)
+    profile = worksheets.template_model(data, data.get("templates", "profil-inovasi"))
+    assert next(s for s in profile["sections"] if s["number"] == "1.8")["min_words"] == 450
+    intake = worksheets.template_model(data, data.get("templates", "formulir-pendaftaran-klinik"))
+    guidance = " ".join(f["guidance"] for s in intake["sections"] for f in s["fields"])
+    assert "tiga tahun terakhir" in guidance and "dua tahun" not in guidance
+
+
+def test_placeholder_without_requirement_stops_the_build(project):
+    path = project / "guide_data/templates/laporan-monev.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "guidance: Hal yang perlu dipertahankan.", "guidance: Hal yang perlu dipertahankan {n} kali."), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        build_site(project, project / "site")
+    assert "laporan-monev.yml" in str(exc.value) and "{n}" in str(exc.value) and "requirement" in str(exc.value)
