@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import site, tools, worksheets  # noqa: E402
+from guidebook import search, site, tools, worksheets  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -32,6 +32,7 @@ def on_config(config):
     site.apply_region(config, data)
     for problem in site.region_warnings(data):
         log.warning(problem)
+    config["extra"]["klik_search"] = search.client_config()
     return config
 
 
@@ -42,7 +43,12 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_post_page(output, page, config):
+    return search.mark_page(output, page)
+
+
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
-    tools.write_outputs(data, Path(config["site_dir"]))
+    tools.write_outputs(data, Path(config["site_dir"]))  # before the index and the offline copy
+    search.index_built_site(config)
