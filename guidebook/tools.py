@@ -24,7 +24,8 @@ from .render import CONFIDENCE, page_href, render_template
 
 log = logging.getLogger("mkdocs.plugins.klik.tools")
 
-CALCULATOR_DATA = "alat/iid-data.json"
+CALCULATOR_DATA = "alat/iid-data.json"      # for downloads and other programs
+CALCULATOR_SCRIPT = "alat/iid-data.js"       # the same data for the page: loads from file:// too
 MANIFEST = "unduh/manifest.json"
 MEDIA_TYPES = {".pdf": "application/pdf", ".json": "application/json",
                ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -52,7 +53,7 @@ def md_heading(level: int, text: str, anchor: str) -> str:
 
 def calculator_shell(page_src: str | None) -> Markup:
     return render_template(
-        "iid_calculator.html", data_href=site_href(page_src, CALCULATOR_DATA),
+        "iid_calculator.html", data_href=site_href(page_src, CALCULATOR_SCRIPT),
         sources_href=page_href(page_src, PAGES["sources"]), storage_key=STORAGE_KEYS["calculator"])
 
 
@@ -138,7 +139,10 @@ def write_outputs(data: GuideData, site_dir: Path, epoch: int | None = None) -> 
     site_dir = Path(site_dir)
     target = site_dir / CALCULATOR_DATA
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(calculator_json(data), encoding="utf-8")
+    text = calculator_json(data)
+    target.write_text(text, encoding="utf-8")
+    # `<`, `>`, `&`, U+2028/9 are escaped, so the JSON is also a safe JavaScript literal
+    (site_dir / CALCULATOR_SCRIPT).write_text(f"window.KlikIIDData = {text.strip()};\n", encoding="utf-8")
     entries = [(CALCULATOR_DATA, "Data kalkulator IID: bobot, parameter, dan predikat tiap edisi", "data")]
     entries += worksheets.write_outputs(data, site_dir, epoch)
     for path, title, kind in entries:

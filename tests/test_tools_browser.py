@@ -118,6 +118,7 @@ def test_python_and_javascript_agree_on_shared_vectors(page, site_url, data):
     cases += [random_answers(e, rng) for e in iid.full_editions(data) for _ in range(12)]
     js = page.evaluate("""async (cases) => {
         const payload = await (await fetch('../iid-data.json')).json();
+        if (JSON.stringify(payload) !== JSON.stringify(window.KlikIIDData)) throw new Error('data differ');
         const editions = {};
         payload.editions.forEach(e => { editions[String(e.year)] = e; });
         return cases.map(raw => {
@@ -273,6 +274,17 @@ def test_calculator_keeps_working_offline_once_loaded(page, site_url):
     page.context.set_offline(False)
 
 
+def test_tools_work_from_files_without_a_server(page, built_site):
+    """The offline copy opens pages from file://, where fetch() is not allowed."""
+    page.goto((built_site / "alat/kalkulator-iid/index.html").as_uri())
+    page.wait_for_selector("[data-testid=iid]")
+    page.get_by_role("button", name="Tambah inovasi").click()
+    page.check("#klik-iid-sid-16-2")
+    assert page.text_content("[data-testid=sid-sum]") == "6,00"
+    page.goto((built_site / "alat/daftar-periksa/index.html").as_uri())
+    page.wait_for_selector("[data-role=toolbar]:not([hidden])")
+
+
 def test_keyboard_answers_update_the_score(page, site_url):
     open_calculator(page, site_url)
     page.focus("#klik-iid-spd-1-kosong")
@@ -321,7 +333,7 @@ def test_instant_navigation_initialises_each_tool_once(page, site_url, data):
     assert page.text_content("[data-testid=spd]").startswith("3,00")
     # one page load, each script fetched once, the calculator data once
     assert len([n for n in scripts if n.startswith("bundle.")]) == 1  # the theme, loaded once
-    for name in ("klik-tools.js", "klik-iid-core.js", "klik-iid.js", "klik-checklist.js", "iid-data.json"):
+    for name in ("klik-tools.js", "klik-iid-core.js", "klik-iid.js", "klik-checklist.js", "iid-data.js"):
         assert scripts.count(name) == 1, (name, scripts)
 
 

@@ -39,7 +39,9 @@ def test_checklist_escapes_stage_texts_in_headings_and_items():
 
 def test_tool_pages_are_built_and_wired(built_site):
     calc = (built_site / "alat/kalkulator-iid/index.html").read_text(encoding="utf-8")
-    assert 'data-src="../iid-data.json"' in calc and 'data-sources-href="../../sumber/"' in calc
+    assert 'data-src="../iid-data.js"' in calc
+    script = (built_site / "alat/iid-data.js").read_text(encoding="utf-8")
+    assert script.startswith("window.KlikIIDData = {") and "<" not in script and 'data-sources-href="../../sumber/"' in calc
     payload = json.loads((built_site / "alat/iid-data.json").read_text(encoding="utf-8"))
     assert payload["format"] == "klik-iid-data" and payload["editions"]
     checklist = (built_site / "alat/daftar-periksa/index.html").read_text(encoding="utf-8")

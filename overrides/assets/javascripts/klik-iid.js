@@ -74,9 +74,20 @@
     try { window.localStorage.setItem(key, JSON.stringify(value)); return true; } catch (e) { return false; }
   }
 
+  /* The edition data: a script (iid-data.js, works from file:// in the offline copy) or a
+   * JSON file. Loaded once per page load; instant navigation reuses it. */
   function loadPayload(url) {
     if (!dataCache[url]) {
-      dataCache[url] = fetch(url, { credentials: "same-origin" }).then(function (r) {
+      dataCache[url] = /\.js$/.test(url) ? new Promise(function (resolve, reject) {
+        if (window.KlikIIDData) { resolve(window.KlikIIDData); return; }
+        var script = document.createElement("script");
+        script.src = url;
+        script.addEventListener("load", function () {
+          if (window.KlikIIDData) resolve(window.KlikIIDData); else reject(new Error("no data"));
+        });
+        script.addEventListener("error", function () { reject(new Error("not loaded")); });
+        document.body.appendChild(script);
+      }) : fetch(url, { credentials: "same-origin" }).then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       });
@@ -795,8 +806,7 @@
     }).catch(function () {
       var loading = root.querySelector("[data-role=loading]");
       if (loading) {
-        loading.textContent = "Data kalkulator tidak dapat dimuat. Buka halaman ini melalui situs web " +
-          "(bukan langsung dari berkas), lalu muat ulang halaman.";
+        loading.textContent = "Data kalkulator tidak dapat dimuat. Periksa sambungan, lalu muat ulang halaman.";
         loading.className += " klik-iid-error";
       }
     });

@@ -12,20 +12,26 @@
     ["[data-klik-iid]", ["klik-iid-core.js", "klik-iid.js"]],
     ["[data-klik-checklist]", ["klik-checklist.js"]]
   ];
-  var added = {};
+  var loading = {};  // script name -> Promise of its load, so each is added once
 
-  function addInOrder(names) {
-    var name = names[0];
-    if (!name) return;
-    if (added[name]) {
-      addInOrder(names.slice(1));
-      return;
+  function load(name) {
+    if (!loading[name]) {
+      loading[name] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = base + name;
+        script.addEventListener("load", resolve);
+        script.addEventListener("error", function (e) { delete loading[name]; reject(e); });
+        document.body.appendChild(script);
+      });
     }
-    added[name] = true;
-    var script = document.createElement("script");
-    script.src = base + name;
-    script.addEventListener("load", function () { addInOrder(names.slice(1)); });
-    document.body.appendChild(script);
+    return loading[name];
+  }
+
+  /* Scripts that depend on the ones before them (the calculator needs its core). */
+  function addInOrder(names) {
+    names.reduce(function (previous, name) {
+      return previous.then(function () { return load(name); });
+    }, Promise.resolve()).catch(function () { /* the tool shows its own loading message */ });
   }
 
   function check() {
@@ -34,9 +40,12 @@
     });
   }
 
+  // Page swaps arrive through Material's document$; the first page (and pages opened from
+  // file://, where the theme may not emit) through the document itself. check() is idempotent.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(check);
-  } else if (document.readyState === "loading") {
+  }
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", check);
   } else {
     check();
