@@ -58,7 +58,7 @@ def define_env(env) -> None:
     }
     macros.update(render_iid.page_macros(renderer))
     macros.update(render_klinik.page_macros(renderer))
-    macros.update(tool_macros(data, page_src, cite))
+    macros.update(tool_macros(data, page_src, cite, env.conf))
     for name, fn in macros.items():
         env.macro(fn, name)
     env.filter(number_words, "terbilang")  # {{ 5|terbilang }} -> "lima"

@@ -14,13 +14,13 @@ import logging
 import posixpath
 import re
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from markupsafe import Markup
 
 from . import iid, worksheets
 from .data import GuideData
-from .render import CONFIDENCE, page_href, render_template
+from .render import CONFIDENCE, render_template
 
 log = logging.getLogger("mkdocs.plugins.klik.tools")
 
@@ -35,11 +35,31 @@ STORAGE_KEYS = {"calculator": "klik-iid:v1", "checklist": "klik-daftar-periksa:v
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
-def site_href(page_src: str | None, site_path: str) -> str:
-    """Relative link from the page built from ``page_src`` to a file in the site."""
+def _page_dir(page_src: str | None, directory_urls: bool) -> str:
+    """The folder a page is served from: ``a/b.md`` is ``a/b/`` with directory URLs
+    (the site) and ``a/`` without them (the offline copy, ``a/b.html``)."""
     stem = (page_src or "index.md")[:-3]
-    here = stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
-    return posixpath.relpath(site_path, here.rstrip("/") or ".")
+    if stem == "index" or stem.endswith("/index") or not directory_urls:
+        return posixpath.dirname(stem) or "."
+    return stem
+
+
+def site_href(page_src: str | None, site_path: str, directory_urls: bool = True) -> str:
+    """Relative link from the page built from ``page_src`` to a file in the site."""
+    return posixpath.relpath(site_path, _page_dir(page_src, directory_urls))
+
+
+def doc_href(page_src: str | None, target_src: str, anchor: str = "", directory_urls: bool = True) -> str:
+    """Relative link between pages (source paths under docs/), in either URL style."""
+    stem = target_src[:-3]
+    if directory_urls:
+        target = (stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem + "/") or "./"
+    else:
+        target = stem + ".html"
+    rel = posixpath.relpath(target.rstrip("/") or ".", _page_dir(page_src, directory_urls))
+    if directory_urls and target.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{anchor}" if anchor else "")
 
 
 def md_heading(level: int, text: str, anchor: str) -> str:
@@ -51,18 +71,19 @@ def md_heading(level: int, text: str, anchor: str) -> str:
 # ------------------------------------------------------------------ macros
 
 
-def calculator_shell(page_src: str | None) -> Markup:
+def calculator_shell(page_src: str | None, directory_urls: bool = True) -> Markup:
     return render_template(
-        "iid_calculator.html", data_href=site_href(page_src, CALCULATOR_SCRIPT),
-        sources_href=page_href(page_src, PAGES["sources"]), storage_key=STORAGE_KEYS["calculator"])
+        "iid_calculator.html", data_href=site_href(page_src, CALCULATOR_SCRIPT, directory_urls),
+        sources_href=doc_href(page_src, PAGES["sources"], "", directory_urls),
+        storage_key=STORAGE_KEYS["calculator"])
 
 
-def checklist(data: GuideData, page_src: str | None) -> Markup:
+def checklist(data: GuideData, page_src: str | None, directory_urls: bool = True) -> Markup:
     docs = data.root / "docs"
     parts = [str(render_template("checklist_toolbar.html", storage_key=STORAGE_KEYS["checklist"]))]
     for stage in sorted(data.items("stages"), key=lambda s: s["order"]):
         stage_page = f"tahapan/{stage['id']}.md"
-        stage_href = page_href(page_src, stage_page) if (docs / stage_page).is_file() else ""
+        stage_href = doc_href(page_src, stage_page, "", directory_urls) if (docs / stage_page).is_file() else ""
         # one block per stage (heading included) so print keeps them together; md_in_html
         # keeps the Markdown heading in the page's table of contents
         parts.append('\n\n<div class="klik-checklist__block" markdown>')
@@ -72,22 +93,29 @@ def checklist(data: GuideData, page_src: str | None) -> Markup:
     return Markup("".join(parts))
 
 
-def template_list(data: GuideData, page_src: str | None, cite: Callable) -> Markup:
+def template_list(data: GuideData, page_src: str | None, cite: Callable, directory_urls: bool = True) -> Markup:
     parts = []
     for template in worksheets.templates(data):
         names = worksheets.output_names(template)
-        downloads = {kind: site_href(page_src, path) for kind, path in names.items()}
+        downloads = {kind: site_href(page_src, path, directory_urls) for kind, path in names.items()}
         parts.append(md_heading(2, template["title"], f"templat-{template['id']}"))
         parts.append(str(worksheets.web_fragment(data, template, cite, downloads)))
     return Markup("".join(parts))
 
 
-def tool_macros(data: GuideData, page_src: Callable[[], str | None], cite: Callable) -> dict[str, Callable]:
-    """Macros for pages: ``{{ kalkulator_iid() }}``, ``{{ daftar_periksa() }}``, ``{{ daftar_templat() }}``."""
+def tool_macros(data: GuideData, page_src: Callable[[], str | None], cite: Callable,
+                config: Mapping | None = None) -> dict[str, Callable]:
+    """Macros for pages: ``{{ kalkulator_iid() }}``, ``{{ daftar_periksa() }}``, ``{{ daftar_templat() }}``.
+
+    ``config`` (MkDocs') is read when a page renders: the offline copy turns directory
+    URLs off after the macros are defined."""
+    def directory_urls() -> bool:
+        return bool((config or {}).get("use_directory_urls", True))
+
     return {
-        "kalkulator_iid": lambda: calculator_shell(page_src()),
-        "daftar_periksa": lambda: checklist(data, page_src()),
-        "daftar_templat": lambda: template_list(data, page_src(), cite),
+        "kalkulator_iid": lambda: calculator_shell(page_src(), directory_urls()),
+        "daftar_periksa": lambda: checklist(data, page_src(), directory_urls()),
+        "daftar_templat": lambda: template_list(data, page_src(), cite, directory_urls()),
     }
 
 

@@ -404,7 +404,9 @@ def test_offline_zip_opens_from_file_navigates_and_searches(built_site, browser,
     for html_file in folder.rglob("*.html"):
         assert "unpkg.com" not in html_file.read_text(encoding="utf-8"), html_file
 
-    ctx = browser.new_context()
+    # tall enough that the whole navigation fits: from file:// the theme does not size
+    # the sidebar's own scroll area, so a link below the fold cannot be clicked
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1400})
     foreign: list[str] = []
 
     def only_files(route):

@@ -8,6 +8,7 @@ import json
 import random
 import re
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -283,6 +284,26 @@ def test_tools_work_from_files_without_a_server(page, built_site):
     assert page.text_content("[data-testid=sid-sum]") == "6,00"
     page.goto((built_site / "alat/daftar-periksa/index.html").as_uri())
     page.wait_for_selector("[data-role=toolbar]:not([hidden])")
+
+
+def test_tools_work_in_the_offline_copy(page, built_site, tmp_path, data):
+    """The offline zip has no directory URLs (alat/kalkulator-iid.html): links still resolve."""
+    archives = sorted((built_site / "unduh").glob("*-offline.zip"))
+    if not archives:
+        pytest.skip("this build has no offline copy (guidebook/offline.py not merged)")
+    with zipfile.ZipFile(archives[0]) as zf:
+        zf.extractall(tmp_path)
+    root = tmp_path / archives[0].stem
+    page.goto((root / "alat/kalkulator-iid.html").as_uri())
+    page.wait_for_selector("[data-testid=iid]")
+    page.get_by_role("button", name="Tambah inovasi").click()
+    page.check("#klik-iid-sid-16-3")
+    assert page.text_content("[data-testid=sid-sum]") == "9,00"
+    source = page.locator(".klik-iid-params a").first.get_attribute("href")
+    assert (root / "alat" / source.split("#")[0]).resolve().is_file()
+    page.goto((root / "alat/templat.html").as_uri())
+    for href in page.locator(".klik-template__downloads a").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+        assert (root / "alat" / href).resolve().is_file(), href
 
 
 def test_keyboard_answers_update_the_score(page, site_url):

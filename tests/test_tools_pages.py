@@ -16,6 +16,13 @@ def test_site_href_is_relative_to_the_page():
     assert tools.site_href("alat/kalkulator-iid.md", "alat/iid-data.json") == "../iid-data.json"
     assert tools.site_href("alat/templat.md", "unduh/templat/a.pdf") == "../../unduh/templat/a.pdf"
     assert tools.site_href("index.md", "unduh/a.pdf") == "unduh/a.pdf"
+    # the offline copy serves alat/templat.md as alat/templat.html
+    assert tools.site_href("alat/templat.md", "unduh/templat/a.pdf", False) == "../unduh/templat/a.pdf"
+    assert tools.doc_href("alat/kalkulator-iid.md", "sumber.md") == "../../sumber/"
+    assert tools.doc_href("alat/kalkulator-iid.md", "sumber.md", "", False) == "../sumber.html"
+    assert tools.doc_href("alat/daftar-periksa.md", "tahapan/index.md", "x") == "../../tahapan/#x"
+    assert tools.doc_href("alat/daftar-periksa.md", "tahapan/uji-coba.md", "", False) == "../tahapan/uji-coba.html"
+    assert tools.doc_href("index.md", "index.md") == "./"
 
 
 def test_checklist_escapes_stage_texts_in_headings_and_items():
