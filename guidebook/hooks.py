@@ -15,10 +15,14 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import search, site, tools, worksheets  # noqa: E402
+from guidebook import downloads, pdf, search, site, tools, worksheets  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
+
+
+def on_startup(command, dirty):
+    pdf.note_command(command)
 
 
 def on_config(config):
@@ -33,7 +37,18 @@ def on_config(config):
     for problem in site.region_warnings(data):
         log.warning(problem)
     config["extra"]["klik_search"] = search.client_config()
+    pdf.configure(config, data)
     return config
+
+
+def on_pre_build(config):
+    pdf.start()
+    downloads.start(config["site_dir"])
+
+
+def on_nav(nav, config, files):
+    pdf.collect_nav(nav)
+    return nav
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -43,6 +58,11 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_page_content(html, page, config, files):
+    pdf.collect_page(page, html, config)
+    return html
+
+
 def on_post_page(output, page, config):
     return search.mark_page(output, page)
 
@@ -50,5 +70,10 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
-    tools.write_outputs(data, Path(config["site_dir"]))  # before the index and the offline copy
+    tools.write_outputs(data, Path(config["site_dir"]))  # registers its downloads
+    pdf.build_handbook(config, data)
+    try:
+        downloads.finish(config)  # after every hook's download; build.py adds the offline zip later
+    except downloads.DownloadError as exc:
+        raise Abort(str(exc)) from None
     search.index_built_site(config)

@@ -7,7 +7,6 @@ site and lists them in the downloads manifest.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import logging
@@ -18,7 +17,7 @@ from typing import Callable, Mapping
 
 from markupsafe import Markup
 
-from . import iid, worksheets
+from . import downloads, iid, worksheets
 from .data import GuideData
 from .render import CONFIDENCE, render_template
 
@@ -26,9 +25,6 @@ log = logging.getLogger("mkdocs.plugins.klik.tools")
 
 CALCULATOR_DATA = "alat/iid-data.json"      # for downloads and other programs
 CALCULATOR_SCRIPT = "alat/iid-data.js"       # the same data for the page: loads from file:// too
-MANIFEST = "unduh/manifest.json"
-MEDIA_TYPES = {".pdf": "application/pdf", ".json": "application/json",
-               ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 PAGES = {"calculator": "alat/kalkulator-iid.md", "checklist": "alat/daftar-periksa.md",
          "templates": "alat/templat.md", "sources": "sumber.md"}
 STORAGE_KEYS = {"calculator": "klik-iid:v1", "checklist": "klik-daftar-periksa:v1"}
@@ -130,40 +126,9 @@ def calculator_json(data: GuideData) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")) + "\n"
 
 
-def register_download(site_dir: Path, path: str, title: str, kind: str, description: str = "") -> None:
-    """List a file written under ``site_dir`` in ``site/unduh/manifest.json``.
-
-    Uses the shared registry ``guidebook.downloads.register`` when it exists (it writes
-    the manifest and the downloads page at the end of the build); until then, a minimal
-    registration with the same manifest format, merged with what is already there.
-    """
-    try:
-        from . import downloads  # the shared registry, once merged
-    except ImportError:
-        downloads = None
-    if downloads is not None and hasattr(downloads, "register"):
-        downloads.register(site_dir, path, title=title, kind=kind, description=description)
-        return
-    manifest = Path(site_dir) / MANIFEST
-    current: dict[str, dict] = {}
-    if manifest.is_file():
-        try:
-            loaded = json.loads(manifest.read_text(encoding="utf-8"))
-            current = {e["path"]: e for e in loaded.get("downloads", []) if isinstance(e, dict) and "path" in e}
-        except (ValueError, AttributeError, KeyError, TypeError):
-            current = {}
-    blob = (Path(site_dir) / path).read_bytes()
-    ext = posixpath.splitext(path)[1].lower()
-    current[path] = {"path": path, "title": title, "kind": kind, "format": ext.lstrip(".").upper(),
-                     "media_type": MEDIA_TYPES.get(ext, "application/octet-stream"), "bytes": len(blob),
-                     "sha256": hashlib.sha256(blob).hexdigest(), "description": description}
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    out = {"version": 1, "downloads": [current[k] for k in sorted(current)]}
-    manifest.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
 def write_outputs(data: GuideData, site_dir: Path, epoch: int | None = None) -> list[tuple[str, str, str]]:
-    """Everything the tools add to the built site; returns the registered downloads."""
+    """Everything the tools add to the built site, registered as downloads
+    (``guidebook.downloads`` writes the manifest and the downloads page afterwards)."""
     site_dir = Path(site_dir)
     target = site_dir / CALCULATOR_DATA
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -174,5 +139,5 @@ def write_outputs(data: GuideData, site_dir: Path, epoch: int | None = None) -> 
     entries = [(CALCULATOR_DATA, "Data kalkulator IID: bobot, parameter, dan predikat tiap edisi", "data")]
     entries += worksheets.write_outputs(data, site_dir, epoch)
     for path, title, kind in entries:
-        register_download(site_dir, path, title, kind)
+        downloads.register(site_dir, path, title=title, kind=kind)
     return entries
