@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help build offline test linkcheck serve region clean lock sysdeps sysdeps-test
+.PHONY: help build offline test linkcheck serve region assess clean lock sysdeps sysdeps-test
 
 help: ## Show the available commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,10 @@ linkcheck: build ## Check internal and external links of site/ (needs a network)
 
 serve: $(STAMP) sysdeps ## Live preview on http://127.0.0.1:8000 (PDF only with KLIK_PDF=1)
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+assess: $(STAMP) ## Simulate the IID from an answers file: make assess FILE=jawaban.yml
+	@test -n "$(FILE)" || { echo "Tulis berkas jawabannya: make assess FILE=jawaban.yml" >&2; exit 2; }
+	$(PY) scripts/assess.py "$(FILE)"
 
 region: $(STAMP) ## Start a new region's guide: asks for the facts (or ARGS="--bantuan")
 	$(PY) scripts/new_region.py $(ARGS)

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import a11y, csp, downloads, pagecheck, pdf, safety, search, site  # noqa: E402
+from guidebook import a11y, csp, downloads, pagecheck, pdf, safety, search, site, tools, worksheets  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -28,6 +28,9 @@ def on_startup(command, dirty):
 def on_config(config):
     try:
         data = load_guide_data(Path(config.config_file_path).parent)
+        issues = worksheets.template_issues(data)
+        if issues:
+            raise DataError(issues)
     except DataError as exc:
         raise Abort(str(exc)) from None
     site.apply_region(config, data)
@@ -76,6 +79,7 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     data = load_guide_data(Path(config.config_file_path).parent)
     site.write_region_assets(config, data)
+    tools.write_outputs(data, Path(config["site_dir"]))  # registers its downloads
     pdf.build_handbook(config, data)
     try:
         downloads.finish(config)  # after every hook's download; build.py adds the offline zip later
