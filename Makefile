@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help build test serve clean lock sysdeps sysdeps-test
+.PHONY: help build test serve bench clean lock sysdeps sysdeps-test
 
 help: ## Show the available commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,14 @@ test: $(STAMP) sysdeps-test node_modules/.installed ## Run the whole test suite
 
 serve: $(STAMP) sysdeps ## Live preview on http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+# Lighthouse lives in bench/ with its own lock file, so `make test` does not install it.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --silent --no-audit --no-fund
+	@touch $@
+
+bench: $(STAMP) sysdeps sysdeps-test bench/node_modules/.installed ## Time every build stage, weigh pages, Lighthouse (bench/results.json); BENCH_ARGS=--quick
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 lock: ## Re-pin requirements.txt from requirements.in
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv && .lockenv/bin/pip install --quiet -r requirements.in

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import site  # noqa: E402
+from guidebook import pageweight, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -37,6 +37,12 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_post_page(output, page, config):
+    return pageweight.slim_page(output)
+
+
 def on_post_build(config):
-    data = load_guide_data(Path(config.config_file_path).parent)
+    root = Path(config.config_file_path).parent
+    data = load_guide_data(root)
     site.write_region_assets(config, data)
+    pageweight.optimize_images(Path(config["site_dir"]), Path(config["docs_dir"]), root / ".cache" / "images")

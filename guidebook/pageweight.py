@@ -1,0 +1,154 @@
+"""Keep pages light for readers on slow mobile connections.
+
+Three jobs, each run by a MkDocs hook:
+
+* ``slim_page``: drop the indentation and blank lines that Material's templates leave
+  around every navigation item (a third to a half of a page's raw HTML), outside
+  ``<pre>``, ``<code>``, ``<textarea>``, ``<script>`` and ``<style>``; whitespace that
+  contains a line break still separates words, so the text reads the same. Content
+  images also get ``loading="lazy"`` so a long chapter only fetches the ones in view.
+* ``optimize_images``: raster images from ``docs/`` are scaled down to what a screen
+  needs and recompressed at build time, results cached by content hash.
+* ``subset_web_fonts``: the committed web fonts hold only the characters Bahasa
+  Indonesia needs (``scripts/subset_fonts.py`` writes them from the full Latin files,
+  which stay for the PDF). A character outside the subset falls back to the reader's
+  system font for that character only.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FONT_DIR = ROOT / "overrides" / "assets" / "fonts"
+
+# ASCII, no-break space, the Latin-1 signs a guide uses (§ © « ® ° ± · » × é ÷), and
+# typographic dashes, quotes, bullet, ellipsis, arrows and minus.
+WEB_FONT_UNICODES = (
+    list(range(0x20, 0x7F))
+    + [0xA0, 0xA7, 0xA9, 0xAB, 0xAE, 0xB0, 0xB1, 0xB7, 0xBB, 0xD7, 0xE9, 0xF7]
+    + [0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2022, 0x2026]
+    + [0x2190, 0x2191, 0x2192, 0x2193, 0x2212, 0xFFFD]
+)
+WEB_FONT_FEATURES = ["kern", "liga"]  # what Material's CSS asks for (font-feature-settings)
+
+# The faces the site declares (overrides/assets/css/fonts.css). Material asks for 300 and
+# 700; 300 falls back to 400, and 600 (used by our labels) to 700, so neither is shipped.
+WEB_FONTS = ("source-sans-3-latin-400-normal.woff2", "source-sans-3-latin-400-italic.woff2",
+             "source-sans-3-latin-700-normal.woff2", "source-code-pro-latin-400-normal.woff2")
+
+MAX_IMAGE_WIDTH = 1600  # px: a full-width content image on a 2x screen
+JPEG_QUALITY = 82
+RASTER = {".png", ".jpg", ".jpeg"}
+
+_KEEP = re.compile(r"(<(pre|code|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
+_BREAK_RUN = re.compile(r"[ \t\r\f\v]*\n\s*")
+_IMG = re.compile(r"<img\b(?![^>]*\bloading=)", re.I)
+
+
+# ------------------------------------------------------------------ HTML
+
+
+def collapse_whitespace(html: str) -> str:
+    """Every run of whitespace containing a line break becomes one line break,
+    except inside elements where whitespace is content."""
+    parts = _KEEP.split(html)
+    out = []
+    # split() with two groups yields: text, whole kept element, tag name, text, ...
+    for i in range(0, len(parts), 3):
+        out.append(_BREAK_RUN.sub("\n", parts[i]))
+        if i + 1 < len(parts):
+            out.append(parts[i + 1])
+    return "".join(out)
+
+
+def lazy_content_images(html: str) -> str:
+    """``loading="lazy"`` on images inside the article (not the header logo)."""
+    start = html.find('<article class="md-content__inner')
+    if start < 0:
+        return html
+    end = html.find("</article>", start)
+    end = len(html) if end < 0 else end
+    return html[:start] + _IMG.sub('<img loading="lazy"', html[start:end]) + html[end:]
+
+
+def slim_page(html: str) -> str:
+    return collapse_whitespace(lazy_content_images(html))
+
+
+# ---------------------------------------------------------------- images
+
+
+def _optimized(data: bytes, suffix: str) -> bytes:
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as img:
+        img = ImageOps.exif_transpose(img)  # keep the orientation, drop the EXIF block
+        if img.width > MAX_IMAGE_WIDTH:
+            height = round(img.height * MAX_IMAGE_WIDTH / img.width)
+            img = img.resize((MAX_IMAGE_WIDTH, height), Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        if suffix in (".jpg", ".jpeg"):
+            img.convert("RGB").save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        else:
+            img.save(buf, "PNG", optimize=True)
+    out = buf.getvalue()
+    return out if len(out) < len(data) else data
+
+
+def optimize_images(site_dir: Path, docs_dir: Path, cache_dir: Path) -> list[tuple[str, int, int]]:
+    """Shrink the raster images copied from ``docs_dir`` into ``site_dir``.
+
+    Returns (path, bytes before, bytes after) for each image. A cache entry is keyed by
+    the source bytes and the settings, so unchanged images cost one hash per build.
+    """
+    site_dir, docs_dir = Path(site_dir), Path(docs_dir)
+    settings = f"{MAX_IMAGE_WIDTH}-{JPEG_QUALITY}".encode()
+    report = []
+    for src in sorted(p for p in docs_dir.rglob("*") if p.suffix.lower() in RASTER and p.is_file()):
+        rel = src.relative_to(docs_dir)
+        target = site_dir / rel
+        if not target.is_file():
+            continue  # excluded from the site
+        data = src.read_bytes()
+        key = hashlib.sha256(settings + data).hexdigest()
+        cached = Path(cache_dir) / f"{key}{src.suffix.lower()}"
+        if cached.is_file():
+            out = cached.read_bytes()
+        else:
+            out = _optimized(data, src.suffix.lower())
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(out)
+        if out != data:
+            target.write_bytes(out)
+        report.append((rel.as_posix(), len(data), len(out)))
+    return report
+
+
+# ----------------------------------------------------------------- fonts
+
+
+def web_font_name(original: str) -> str:
+    """``source-sans-3-latin-400-normal.woff2`` -> ``source-sans-3-id-400-normal.woff2``."""
+    return original.replace("-latin-", "-id-")
+
+
+def subset_web_fonts(font_dir: Path = FONT_DIR) -> list[tuple[str, int, int]]:
+    """Write the Indonesian web subset beside each full Latin font; (name, before, after)."""
+    from fontTools import subset
+
+    report = []
+    for src in (Path(font_dir) / name for name in WEB_FONTS):
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = WEB_FONT_FEATURES
+        font = subset.load_font(str(src), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=WEB_FONT_UNICODES)
+        subsetter.subset(font)
+        out = src.with_name(web_font_name(src.name))
+        subset.save_font(font, str(out), options)
+        report.append((out.name, src.stat().st_size, out.stat().st_size))
+    return report
