@@ -4,15 +4,16 @@ A build stage wraps its work so the bench can time it inside a full build::
 
     from guidebook import timing
 
-    with timing.stage("pdf", pages=n):      # also "search", "worksheets", "docx" ...
-        render_the_handbook()
+    with timing.stage("pdf") as figures:   # also "search", "worksheets", "docx" ...
+        figures["weasyprint_seconds"] = render_the_handbook()
 
 and the PDF stage hands over the single-pass book HTML it renders, so the bench can
 time one bare WeasyPrint render of the very same document beside it::
 
-    timing.book_html(html, base_url)
+    timing.book_html(html, base_url, pdf_variant="pdf/ua-1")   # write_pdf options
 
-Both only write when ``make bench`` sets ``KLIK_BENCH_LOG`` (a JSON-lines file) or
+Inside ``stage("pdf")`` the stage may set ``figures["weasyprint_seconds"]`` (time spent
+inside WeasyPrint), which separates our own overhead from WeasyPrint's. Both only write when ``make bench`` sets ``KLIK_BENCH_LOG`` (a JSON-lines file) or
 ``KLIK_BENCH_BOOK`` (a folder); a normal build pays one ``os.environ`` lookup.
 """
 from __future__ import annotations
@@ -57,11 +58,13 @@ def stage(name: str, **info: Any) -> Iterator[dict]:
         record(name, time.perf_counter() - start, **extra)
 
 
-def book_html(html: str, base_url: str | None = None) -> None:
+def book_html(html: str, base_url: str | None = None, **write_pdf_options: Any) -> None:
     """Keep the whole-book HTML for the bench's bare WeasyPrint render.
 
     ``base_url`` is what the PDF stage passes to WeasyPrint (a folder or file URL in
-    the build), so the bare render resolves stylesheets, fonts and images alike.
+    the build), so the bare render resolves stylesheets, fonts and images alike;
+    ``write_pdf_options`` (JSON values, e.g. ``pdf_variant="pdf/ua-1"``) make it
+    produce the same kind of PDF.
     """
     folder = os.environ.get(ENV_BOOK)
     if not folder:
@@ -69,7 +72,8 @@ def book_html(html: str, base_url: str | None = None) -> None:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     (out / "book.html").write_text(html, encoding="utf-8")
-    (out / "book.json").write_text(json.dumps({"base_url": base_url}), encoding="utf-8")
+    (out / "book.json").write_text(json.dumps({"base_url": base_url, "options": write_pdf_options}),
+                                   encoding="utf-8")
 
 
 def read_log(path: Path) -> list[dict]:

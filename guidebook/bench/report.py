@@ -82,6 +82,14 @@ def render(results: dict) -> str:
             rows.append([name, f"{w['role']} {path}", _kb(w["transferred_bytes"]), str(w["requests"]),
                          str(len(w["foreign_requests"])), _kb(t.get("html")), _kb(t.get("css")), _kb(t.get("js")),
                          _kb(t.get("font")), _kb(w.get("content_image_bytes"))])
+        fs = guide.get("first_search")
+        if fs:
+            if "bytes_gzip" in fs:
+                rows.append([name, "pencarian pertama", _kb(fs["bytes_gzip"]), str(fs.get("files", "-")),
+                             "0", "", "", "", "", f"saat muat: {fs.get('page_load_search_files', '-')} berkas"])
+            else:
+                rows.append([name, "pencarian pertama: " + (fs.get("skipped") or fs.get("error", ""))[:80],
+                             "", "", "", "", "", "", "", ""])
         if guide.get("weight_error"):
             rows.append([name, "GAGAL: " + guide["weight_error"][:80], "", "", "", "", "", "", "", ""])
     if rows:

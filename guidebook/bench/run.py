@@ -46,7 +46,7 @@ DEFAULT_GUIDES = ("nyata", "10", "50", "200")
 OPTIONAL = {
     "pdf": ("guidebook.pdf",),
     "search": ("guidebook.search",),
-    "tools": ("guidebook.downloads", "guidebook.worksheets", "guidebook.docx", "guidebook.tools"),
+    "tools": ("guidebook.worksheets", "guidebook.tools"),
 }
 # Names the stages use with guidebook.timing.stage(); anything else logged is shown too.
 LOGGED_ORDER = ("pdf", "search", "worksheets", "docx", "templates", "downloads", "offline")
@@ -306,6 +306,20 @@ def weigh(site: Path, sizes: dict) -> dict:
     return measured
 
 
+def first_search(module: str, site: Path, log, name: str) -> dict:
+    """Bytes a reader downloads for a first search, measured by the search stage itself."""
+    import importlib
+
+    measure = getattr(importlib.import_module(module), "measure_first_search", None)
+    if measure is None:
+        return {"skipped": f"{module}.measure_first_search belum ada"}
+    log(f"[{name}] pencarian pertama (Chromium)")
+    try:
+        return measure(site)
+    except Exception as exc:  # noqa: BLE001
+        return {"error": f"{type(exc).__name__}: {exc}"[:1000]}
+
+
 def nav_growth(small: dict, large: dict) -> dict:
     """Per-page HTML of the pages both guides share, and the weight of the same page."""
     a, b = small["sizes_html"]["per_page"], large["sizes_html"]["per_page"]
@@ -347,7 +361,9 @@ def machine_info() -> dict:
 
 def run_bench(guides=DEFAULT_GUIDES, runs: int = 3, quick: bool = False, lighthouse: bool = True,
               preview: bool = True, weight: bool = True, lighthouse_runs: int = 3,
-              workdir: Path = WORKDIR, results_path: Path = RESULTS, log=print) -> dict:
+              workdir: Path = WORKDIR, results_path: Path = RESULTS, log=print, prepare=None) -> dict:
+    """Run everything and write ``results_path``; ``prepare(name, project)``, if given,
+    may change each project copy before it is measured (the tests use it)."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     optional = optional_stages()
@@ -364,6 +380,8 @@ def run_bench(guides=DEFAULT_GUIDES, runs: int = 3, quick: bool = False, lightho
             log(f"[{name}] membuat panduan sintetis {int(key)} bab")
             make_synthetic_guide(int(key), project)
             chapters = int(key)
+        if prepare:
+            prepare(name, project)
         skip_full = quick and chapters is not None and chapters >= 200
         guide = bench_guide(name, project, runs, optional, skip_full, log)
         guide["chapters"] = chapters
@@ -373,6 +391,8 @@ def run_bench(guides=DEFAULT_GUIDES, runs: int = 3, quick: bool = False, lightho
                 guide["weight"] = weigh(project / "site", guide["sizes"])
             except Exception as exc:  # noqa: BLE001 - reported in the results, the bench goes on
                 guide["weight_error"] = f"{type(exc).__name__}: {exc}"
+        if optional.get("search") and (project / "site").is_dir():
+            guide["first_search"] = first_search(optional["search"], project / "site", log, name)
         results["guides"][name] = guide
 
     synth = sorted((g for g in results["guides"].values() if g["chapters"]), key=lambda g: g["chapters"])

@@ -60,7 +60,7 @@ def run_bare_pdf(root: Path, site_dir: Path | None) -> dict:
     base = _existing_base(meta.get("base_url"), site_dir)
     out = folder / "bare.pdf"
     start = time.perf_counter()
-    weasyprint.HTML(string=html, base_url=base).write_pdf(str(out))
+    weasyprint.HTML(string=html, base_url=base).write_pdf(str(out), **meta.get("options", {}))
     seconds = time.perf_counter() - start
     from pypdf import PdfReader
 
