@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help build test serve bench clean lock sysdeps sysdeps-test
+.PHONY: help build test serve region bench clean lock sysdeps sysdeps-test
 
 help: ## Show the available commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 
 bench: $(STAMP) sysdeps sysdeps-test bench/node_modules/.installed ## Time every build stage, weigh pages, Lighthouse (bench/results.json); BENCH_ARGS=--quick
 	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+region: $(STAMP) ## Start a new region's guide: asks for the facts (or ARGS="--bantuan")
+	$(PY) scripts/new_region.py $(ARGS)
 
 lock: ## Re-pin requirements.txt from requirements.in
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv && .lockenv/bin/pip install --quiet -r requirements.in

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Any, Iterator, Mapping
 
 import jsonschema
+import referencing
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,14 @@ COLLECTIONS: dict[str, tuple[str, str | None, str]] = {
     "prinsip": ("taxonomy", "prinsip", "id"),
     "services": ("services", "services", "id"),
     "editions": ("iid", None, "year"),
+    "labinov": ("labinov", "phases", "id"),
+}
+
+# Items of a collection that live inside another file: collection -> ((file stem,
+# key path), ...). The region's own sources and the origin credit's sources sit in
+# region.yml, so a fork replaces them by editing that one file.
+COLLECTION_EXTRAS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "sources": (("region", ("sources",)), ("region", ("origin", "sources"))),
 }
 
 
@@ -267,6 +276,14 @@ def _load_schema(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _schema_registry() -> referencing.Registry:
+    """Every schema by its ``$id``, so one schema can ``$ref`` a part of another."""
+    schemas = [_load_schema(p) for p in sorted(SCHEMA_DIR.glob("*.schema.json"))]
+    return referencing.Registry().with_resources(
+        (s["$id"], referencing.Resource.from_contents(s)) for s in schemas if "$id" in s)
+
+
 def _describe(error: jsonschema.ValidationError) -> tuple[str, str, tuple]:
     """An Indonesian (problem, fix, extra key) for one jsonschema error."""
     v = error.validator
@@ -332,6 +349,7 @@ _COLLECTION_LABEL = {
     "sources": "daftar sumber (sources.yml)", "stages": "daftar tahapan (stages.yml)",
     "terms": "glosarium (glossary.yml)", "regulations": "daftar regulasi (regulations.yml)",
     "services": "layanan klinik (services.yml)", "editions": "edisi IID (folder iid/)",
+    "labinov": "tahap Laboratorium Inovasi (labinov.yml)",
 }
 
 
@@ -368,23 +386,57 @@ def _make_validator(schema: dict, ids: Mapping[str, set], root: Path) -> jsonsch
 
     cls = jsonschema.validators.extend(jsonschema.Draft202012Validator,
                                        {"x-ref": x_ref, "x-unique": x_unique, "x-path": x_path})
-    return cls(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return cls(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+               registry=_schema_registry())
+
+
+def _collection_items(raw: Mapping[tuple[str, ...], Any], name: str) -> Iterator[tuple[tuple, tuple, Any]]:
+    """Every raw item of a collection as (file parts, key path inside the file, item)."""
+    stem, key, _ = COLLECTIONS[name]
+    for parts, data in raw.items():
+        if key is None and len(parts) == 2 and parts[0] == stem:
+            yield parts, (), data
+        elif key is not None and parts == (f"{stem}.yml",) and isinstance(data, dict):
+            for i, item in enumerate(data.get(key) or []):
+                yield parts, (key, i), item
+    for extra_stem, path in COLLECTION_EXTRAS.get(name, ()):
+        data = raw.get((f"{extra_stem}.yml",))
+        for step in path:
+            data = data.get(step) if isinstance(data, dict) else None
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield (f"{extra_stem}.yml",), path + (i,), item
 
 
 def _collect_ids(raw: Mapping[tuple[str, ...], Any]) -> dict[str, set]:
     ids: dict[str, set] = {}
-    for name, (stem, key, idf) in COLLECTIONS.items():
-        found: set = set()
-        for parts, data in raw.items():
-            if key is None and len(parts) == 2 and parts[0] == stem and isinstance(data, dict):
-                if idf in data and isinstance(data[idf], (str, int)):
-                    found.add(data[idf])
-            elif key is not None and parts == (f"{stem}.yml",) and isinstance(data, dict):
-                for item in data.get(key) or []:
-                    if isinstance(item, dict) and isinstance(item.get(idf), (str, int)):
-                        found.add(item[idf])
-        ids[name] = found
+    for name, (_, _, idf) in COLLECTIONS.items():
+        ids[name] = {item[idf] for _, _, item in _collection_items(raw, name)
+                     if isinstance(item, dict) and isinstance(item.get(idf), (str, int))}
     return ids
+
+
+def _cross_file_duplicates(raw: Mapping, lines_of: Mapping, rel_of: Mapping) -> list[DataIssue]:
+    """An id defined in two places of one collection (e.g. sources.yml and region.yml)."""
+    issues = []
+    for name, (_, _, idf) in COLLECTIONS.items():
+        if name not in COLLECTION_EXTRAS:
+            continue
+        first: dict[Any, tuple] = {}
+        for parts, path, item in _collection_items(raw, name):
+            if not isinstance(item, dict) or not isinstance(item.get(idf), (str, int)):
+                continue
+            value = item[idf]
+            if value in first and first[value][:2] != (parts, path[:-1]):
+                fparts, _, fpath = first[value]
+                where = f"{rel_of[fparts]}, baris {lines_of[fparts].get(fpath + (idf,), '?')}"
+                issues.append(DataIssue(
+                    rel_of[parts], lines_of[parts].get(path + (idf,)), key_path(path + (idf,)),
+                    f"`{idf}` bernilai `{_short(value)}` sudah dipakai di {where}.",
+                    f"setiap `{idf}` harus unik di seluruh data; ganti salah satunya."))
+            else:
+                first.setdefault(value, (parts, path[:-1], path))
+    return issues
 
 
 def _data_files(data_dir: Path) -> list[Path]:
@@ -429,6 +481,7 @@ def validate_guide_data(data_dir: Path, root: Path | None = None) -> tuple[dict,
             issues.append(DataIssue(f"guide_data/{required}.yml", None, "", "berkas wajib tidak ada.",
                                     f"buat guide_data/{required}.yml (lihat contoh di repositori asal)."))
     ids = _collect_ids(raw)
+    issues += _cross_file_duplicates(raw, lines_of, rel_of)
     for parts, data in raw.items():
         validator = _make_validator(_load_schema(_schema_for(parts)), ids, root)
         found = []
@@ -459,6 +512,11 @@ def _build(root: Path, raw: dict) -> GuideData:
             entries = sorted(files.get(stem, Record({})).values(), key=lambda r: r[idf])
         else:
             entries = files.get(stem, {}).get(key, ()) if stem in files else ()
+        for extra_stem, path in COLLECTION_EXTRAS.get(name, ()):
+            extra: Any = files.get(extra_stem, {})
+            for step in path:
+                extra = extra.get(step, ()) if isinstance(extra, Mapping) else ()
+            entries = tuple(entries) + tuple(extra)
         index[name] = MappingProxyType({e[idf]: e for e in entries})
     return GuideData(root=root, files=MappingProxyType(files), index=MappingProxyType(index))
 

@@ -27,6 +27,8 @@ def on_config(config):
     except DataError as exc:
         raise Abort(str(exc)) from None
     site.apply_region(config, data)
+    for problem in site.region_warnings(data):
+        log.warning(problem)
     return config
 
 

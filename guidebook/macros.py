@@ -1,7 +1,7 @@
 """The variables and macros that Markdown pages can use (via mkdocs-macros).
 
 In a page: ``{{ region.clinic.acronym }}``, ``{{ sumber('pp-38') }}``,
-``{{ kartu_tahapan() }}``, ``{{ tabel_glosarium() }}`` and the others below.
+``{{ kartu_tahapan() }}``, ``{{ tabel_glosarium() }}``, ``{{ siklus_labinov() }}`` and the others below.
 Each macro renders a fragment from ``guidebook.render`` for the current page.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .data import load_guide_data
-from .render import Renderer
+from .render import Renderer, long_date, number_words, source_id_list
 
 
 def define_env(env) -> None:
@@ -23,13 +23,15 @@ def define_env(env) -> None:
         page = getattr(env, "page", None)
         return page.file.src_uri if page is not None else None
 
-    def renderer() -> Renderer:
-        return Renderer(data, page_src())
-
-    def cite(*ids: str):
-        html = renderer().cite(*ids)
+    def record(ids) -> None:
         cited.setdefault(page_src(), {}).update(dict.fromkeys(ids))
-        return html
+
+    def renderer() -> Renderer:
+        # Citations inside fragments (taxonomy, regulations, Labinov cards) count too.
+        return Renderer(data, page_src(), on_cite=record)
+
+    def cite(*ids):
+        return renderer().cite(*source_id_list(ids))
 
     def references():
         """The sources cited so far on this page (put it at the chapter's end)."""
@@ -41,11 +43,17 @@ def define_env(env) -> None:
         "keyakinan": lambda level: renderer().confidence(level),
         "kartu_tahapan": lambda: renderer().stage_cards(),
         "rincian_tahapan": lambda stage_id: renderer().stage_detail(stage_id),
+        "periksa_tahapan": lambda stage_id: renderer().stage_checklist(stage_id),
         "tabel_glosarium": lambda: renderer().glossary_table(),
         "daftar_sumber": lambda: renderer().source_list(),
         "daftar_regulasi": lambda: renderer().regulation_list(),
         "taksonomi": lambda group: renderer().taxonomy(group),
+        "kontak_daerah": lambda: renderer().region_contacts(),
+        "regulasi_daerah": lambda: renderer().local_regulations(),
+        "siklus_labinov": lambda kartu=True: renderer().labinov_cycle(with_cards=kartu),
         "tautan": lambda target, anchor="": renderer().href(target, anchor),
     }
     for name, fn in macros.items():
         env.macro(fn, name)
+    env.filter(number_words, "terbilang")  # {{ 5|terbilang }} -> "lima"
+    env.filter(long_date, "tanggal")  # {{ "2024-08-05"|tanggal }} -> "5 Agustus 2024"
