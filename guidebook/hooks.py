@@ -48,3 +48,4 @@ def on_post_build(config):
     data = load_guide_data(root)
     site.write_region_assets(config, data)
     pageweight.optimize_images(Path(config["site_dir"]), Path(config["docs_dir"]), root / ".cache" / "images")
+    pageweight.purge_theme_css(Path(config["site_dir"]), root / ".cache" / "css")

@@ -1,6 +1,6 @@
 """Keep pages light for readers on slow mobile connections.
 
-Three jobs, each run by a MkDocs hook:
+Four jobs, each run by a MkDocs hook:
 
 * ``slim_page``: drop the indentation and blank lines that Material's templates leave
   around every navigation item (a third to a half of a page's raw HTML), outside
@@ -9,6 +9,12 @@ Three jobs, each run by a MkDocs hook:
   images also get ``loading="lazy"`` so a long chapter only fetches the ones in view.
 * ``optimize_images``: raster images from ``docs/`` are scaled down to what a screen
   needs and recompressed at build time, results cached by content hash.
+* ``purge_theme_css``: Material's stylesheet styles every feature and extension it
+  offers (content tabs, blog, cards, search, ...), most of which a guide never uses.
+  After the build, rules whose selectors name a class that appears in no page and in
+  no script of the site are dropped, and the result gets a new, content-hashed name
+  that every page links to. Classes inside ``:not()``, ``:is()`` and the like never
+  drop a rule, and scripts count as users of every class name they spell out.
 * ``subset_web_fonts``: the committed web fonts hold only the characters Bahasa
   Indonesia needs (``scripts/subset_fonts.py`` writes them from the full Latin files,
   which stay for the PDF). A character outside the subset falls back to the reader's
@@ -20,6 +26,7 @@ import hashlib
 import io
 import re
 from pathlib import Path
+from typing import Iterable
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT_DIR = ROOT / "overrides" / "assets" / "fonts"
@@ -125,6 +132,99 @@ def optimize_images(site_dir: Path, docs_dir: Path, cache_dir: Path) -> list[tup
             target.write_bytes(out)
         report.append((rel.as_posix(), len(data), len(out)))
     return report
+
+
+# ------------------------------------------------------------ theme CSS
+
+THEME_CSS = "assets/stylesheets/main.*.min.css"  # Material's one big stylesheet
+_CLASS_ATTR = re.compile(r'class="([^"]*)"')
+_JS_WORD = re.compile(r"[A-Za-z_][\w-]*")
+
+
+def used_classes(site_dir: Path) -> set[str]:
+    """Every class in the built pages, and every word in the site's scripts (class
+    names that Material's JavaScript adds at run time are spelled out in it)."""
+    used: set[str] = set()
+    for page in Path(site_dir).rglob("*.html"):
+        for attr in _CLASS_ATTR.findall(page.read_text(encoding="utf-8", errors="replace")):
+            used.update(attr.split())
+    for script in Path(site_dir).rglob("*.js"):
+        used.update(_JS_WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
+    return used
+
+
+def _selector_classes(tokens) -> Iterable[str]:
+    """Class names a selector requires; those inside functional pseudo-classes are skipped."""
+    previous = None
+    for token in tokens:
+        if token.type == "ident" and previous is not None and previous.type == "literal" and previous.value == ".":
+            yield token.value
+        previous = token
+
+
+def _split_selectors(prelude) -> list[list]:
+    groups: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    return groups
+
+
+def purge_css(css: str, used: set[str]) -> str:
+    """``css`` without the selectors that need a class outside ``used``."""
+    import tinycss2
+
+    def rules(nodes) -> list[str]:
+        out = []
+        for node in nodes:
+            if node.type == "qualified-rule":
+                kept = [group for group in _split_selectors(node.prelude)
+                        if all(c in used for c in _selector_classes(group))]
+                if kept:
+                    prelude = ",".join(tinycss2.serialize(g).strip() for g in kept)
+                    out.append(prelude + "{" + tinycss2.serialize(node.content) + "}")
+            elif node.type == "at-rule" and node.content is not None and node.lower_at_keyword in (
+                    "media", "supports", "layer", "container"):
+                inner = rules(tinycss2.parse_blocks_contents(node.content, skip_comments=True,
+                                                             skip_whitespace=True))
+                if inner:
+                    out.append(f"@{node.at_keyword}{tinycss2.serialize(node.prelude)}{{{''.join(inner)}}}")
+            elif node.type in ("at-rule", "qualified-rule"):
+                out.append(tinycss2.serialize([node]))
+        return out
+
+    return "".join(rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)))
+
+
+def purge_theme_css(site_dir: Path, cache_dir: Path) -> tuple[str, int, int] | None:
+    """Replace Material's stylesheet by what the site uses; (new name, bytes before, after)."""
+    site_dir = Path(site_dir)
+    found = sorted(site_dir.glob(THEME_CSS))
+    if len(found) != 1:
+        return None
+    original = found[0]
+    css = original.read_text(encoding="utf-8")
+    used = used_classes(site_dir)
+    key = hashlib.sha256(css.encode() + b"\0" + "\n".join(sorted(used)).encode()).hexdigest()
+    cached = Path(cache_dir) / f"{key}.css"
+    if cached.is_file():
+        purged = cached.read_text(encoding="utf-8")
+    else:
+        purged = purge_css(css, used)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(purged, encoding="utf-8")
+    name = f"main.{hashlib.sha256(purged.encode()).hexdigest()[:8]}.min.css"
+    (original.parent / name).write_text(purged, encoding="utf-8")
+    for page in site_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if original.name in html:
+            page.write_text(html.replace(original.name, name), encoding="utf-8")
+    if name != original.name:
+        original.unlink()
+    original.with_name(original.name + ".map").unlink(missing_ok=True)  # maps the old file
+    return name, len(css.encode()), len(purged.encode())
 
 
 # ----------------------------------------------------------------- fonts

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,90 @@ def test_site_declares_and_preloads_only_the_web_subsets(built_site):
     preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="font"[^>]*crossorigin>', html)
     assert len(preloads) == 2 and all((built_site / "tahapan/inisiatif" / p).resolve().is_file() for p in preloads)
     assert not re.search(r"\n[ \t]*\n", html)  # whitespace collapsed
+
+
+def test_purge_drops_rules_for_unused_classes_only():
+    css = (".used{color:red}.unused{color:blue}.used .unused,.used>p{margin:0}"
+           "a:not(.unused){color:green}@media print{.unused{display:none}.used{display:block}}"
+           "@media screen{.unused{top:0}}@font-face{font-family:X;src:url(x.woff2)}"
+           ":root{--x:1}.used:is(.unused,.other){left:0}")
+    out = pageweight.purge_css(css, {"used"})
+    assert ".used{color:red}" in out and ".unused{color:blue}" not in out
+    assert ".used>p{margin:0}" in out and ".used .unused" not in out
+    assert "a:not(.unused){color:green}" in out  # a class inside :not() never drops a rule
+    assert "@media print{.used{display:block}}" in out and "@media screen" not in out
+    assert "@font-face" in out and ":root{--x:1}" in out and ".used:is(.unused,.other)" in out
+
+
+def test_built_site_links_the_purged_theme_stylesheet(built_site):
+    (css,) = built_site.glob(pageweight.THEME_CSS)
+    material = sorted(Path(__import__("material").__file__).parent.glob("templates/" + pageweight.THEME_CSS))
+    assert css.name not in {m.name for m in material}  # a new, content-hashed name
+    assert css.stat().st_size < 0.8 * material[0].stat().st_size
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for m in material:
+            assert m.name not in html, page
+    assert f"assets/stylesheets/{css.name}" in (built_site / "index.html").read_text(encoding="utf-8")
+
+
+STYLE_PROPS = ["display", "position", "color", "background-color", "font-size", "font-weight", "font-family",
+               "margin-top", "margin-left", "padding-top", "padding-left", "border-top-width", "width",
+               "height", "visibility", "text-decoration-line", "list-style-type", "opacity", "transform"]
+COMPUTED = """props => Array.from(document.querySelectorAll('body *')).map(el => {
+  const s = getComputedStyle(el); return el.tagName + '.' + el.className + ' ' + props.map(p => s[p]).join('|'); })"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_purged_stylesheet_renders_every_element_like_the_original(built_site, viewport):
+    """Each element's computed style is the same with Material's full stylesheet."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from guidebook.bench.server import serve
+    from guidebook.bench.weight import launch
+
+    (css,) = built_site.glob(pageweight.THEME_CSS)
+    original = next(Path(__import__("material").__file__).parent.glob("templates/" + pageweight.THEME_CSS))
+    pages = ["/", "/glosarium/", "/sumber/"]
+    heavy = max((p for p in built_site.rglob("index.html") if p.parent != built_site),
+                key=lambda p: p.stat().st_size)
+    pages.append("/" + heavy.parent.relative_to(built_site).as_posix() + "/")
+    with serve(built_site) as url, sync_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            for scheme in ("light", "dark"):
+                results = {}
+                for variant in ("purged", "original"):
+                    ctx = browser.new_context(viewport=viewport, color_scheme=scheme)
+                    if variant == "original":
+                        ctx.route(f"**/{css.name}", lambda route: route.fulfill(
+                            body=original.read_bytes(), content_type="text/css"))
+                    page = ctx.new_page()
+                    results[variant] = []
+                    for path in pages:
+                        page.goto(url + path, wait_until="networkidle")
+                        results[variant].append(page.evaluate(COMPUTED, STYLE_PROPS))
+                    ctx.close()
+                for path, a, b in zip(pages, results["purged"], results["original"]):
+                    diff = [(x, y) for x, y in zip(a, b) if x != y]
+                    assert len(a) == len(b) and not diff, (scheme, path, diff[:5])
+        finally:
+            browser.close()
+
+
+def test_page_assets_load_only_on_the_page_that_asks(project):
+    from guidebook.build import build_site
+
+    (project / "docs" / "alat").mkdir(exist_ok=True)
+    (project / "docs" / "alat" / "uji.css").write_text(".klik-uji{color:red}", encoding="utf-8")
+    (project / "docs" / "alat" / "uji.js").write_text("window.klikUji = 1;", encoding="utf-8")
+    page = project / "docs" / "glosarium.md"
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    page.write_text("---\npage_css: [alat/uji.css]\npage_js: [alat/uji.js]\n" + text[4:], encoding="utf-8")
+    site = build_site(project, project / "site")
+    html = (site / "glosarium" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="../alat/uji.css">' in html
+    assert '<script src="../alat/uji.js" defer></script>' in html
+    assert html.index("../alat/uji.css") < html.index("</head>") < html.index("../alat/uji.js")
+    other = (site / "index.html").read_text(encoding="utf-8")
+    assert "uji.css" not in other and "uji.js" not in other

@@ -360,7 +360,7 @@ def machine_info() -> dict:
 
 
 def run_bench(guides=DEFAULT_GUIDES, runs: int = 3, quick: bool = False, lighthouse: bool = True,
-              preview: bool = True, weight: bool = True, lighthouse_runs: int = 3,
+              preview: bool = True, weight: bool = True, lighthouse_runs: int = 5,
               workdir: Path = WORKDIR, results_path: Path = RESULTS, log=print, prepare=None) -> dict:
     """Run everything and write ``results_path``; ``prepare(name, project)``, if given,
     may change each project copy before it is measured (the tests use it)."""
@@ -471,7 +471,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--no-preview", action="store_true")
     parser.add_argument("--no-weight", action="store_true")
-    parser.add_argument("--lighthouse-runs", type=int, default=3)
+    parser.add_argument("--lighthouse-runs", type=int, default=5,
+                        help="Lighthouse per halaman (median; skornya bergoyang dengan beban mesin)")
     parser.add_argument("--out", default=str(RESULTS))
     args = parser.parse_args(argv)
     guides = [g.strip() for g in args.guides.split(",") if g.strip()]
