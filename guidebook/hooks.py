@@ -21,6 +21,10 @@ from guidebook.data import DataError, load_guide_data  # noqa: E402
 log = logging.getLogger("mkdocs.plugins.klik")
 
 
+def on_startup(command, dirty):
+    pageweight.note_command(command)
+
+
 def on_config(config):
     try:
         data = load_guide_data(Path(config.config_file_path).parent)
@@ -48,4 +52,5 @@ def on_post_build(config):
     data = load_guide_data(root)
     site.write_region_assets(config, data)
     pageweight.optimize_images(Path(config["site_dir"]), Path(config["docs_dir"]), root / ".cache" / "images")
-    pageweight.purge_theme_css(Path(config["site_dir"]), root / ".cache" / "css")
+    if pageweight.publishing():  # not in `make serve`: the full stylesheet renders the same
+        pageweight.purge_theme_css(Path(config["site_dir"]), root / ".cache" / "css")

@@ -137,6 +137,17 @@ def optimize_images(site_dir: Path, docs_dir: Path, cache_dir: Path) -> list[tup
 # ------------------------------------------------------------ theme CSS
 
 THEME_CSS = "assets/stylesheets/main.*.min.css"  # Material's one big stylesheet
+_command: dict[str, str | None] = {"name": None}
+
+
+def note_command(command: str | None) -> None:
+    """Remember the MkDocs command (``build``, ``serve``; None when called from Python)."""
+    _command["name"] = command
+
+
+def publishing() -> bool:
+    """True unless this is ``mkdocs serve``, whose rebuilds should stay fast."""
+    return _command["name"] != "serve"
 _CLASS_ATTR = re.compile(r'class="([^"]*)"')
 _JS_WORD = re.compile(r"[A-Za-z_][\w-]*")
 

@@ -214,3 +214,10 @@ def test_page_assets_load_only_on_the_page_that_asks(project):
     assert html.index("../alat/uji.css") < html.index("</head>") < html.index("../alat/uji.js")
     other = (site / "index.html").read_text(encoding="utf-8")
     assert "uji.css" not in other and "uji.js" not in other
+
+
+def test_serve_skips_the_stylesheet_purge(monkeypatch):
+    monkeypatch.setitem(pageweight._command, "name", "serve")
+    assert not pageweight.publishing()
+    monkeypatch.setitem(pageweight._command, "name", "build")
+    assert pageweight.publishing()

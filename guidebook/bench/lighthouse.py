@@ -58,7 +58,8 @@ def audit(url: str, timeout: int = 240) -> dict:
             if ref.get("weight", 0) > 0 and a.get("score") is not None and a["score"] < 1:
                 lost.append({"category": cat, "audit": ref["id"], "score": a["score"],
                              "value": a.get("displayValue", "")})
-    return {"scores": scores, "metrics": metrics, "lost": lost}
+    return {"scores": scores, "metrics": metrics, "lost": lost,
+            "benchmark_index": report.get("environment", {}).get("benchmarkIndex")}
 
 
 def audit_pages(base_url: str, paths: list[str], runs: int = 3) -> dict:
@@ -79,5 +80,6 @@ def audit_pages(base_url: str, paths: list[str], runs: int = 3) -> dict:
             for item in r["lost"]:
                 lost.setdefault((item["category"], item["audit"]), item)
         out[path] = {"median": median, "runs": [r["scores"] for r in good], "metrics": metrics,
-                     "lost": list(lost.values())}
+                     "lost": list(lost.values()),
+                     "benchmark_index": [r.get("benchmark_index") for r in good]}
     return out

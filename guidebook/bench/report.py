@@ -48,9 +48,15 @@ def _stage_rows(name: str, guide: dict, optional: dict) -> list[list[str]]:
             extra.append(f"{st['ratio_to_cold'] * 100:.0f}% dari build dingin")
         rows.append([name, label, f"{st['median_s']:.3f}", f"{st.get('peak_mb', 0):.0f}",
                      "-" if rate is None else f"{rate:g}", "; ".join(extra)])
+    logged_as = {"pdf": ("pdf",), "search": ("search",),
+                 "tools": ("worksheets", "docx", "templates", "downloads", "tools")}
     for stage, module in optional.items():
         if module is None:
             rows.append([name, OPTIONAL_LABELS[stage], "belum ada", "", "", ""])
+        elif not any(k in stages for k in logged_as.get(stage, (stage,))) and not (
+                stage == "pdf" and "lengkap" in stages):
+            rows.append([name, OPTIONAL_LABELS[stage], "tak terukur", "", "",
+                         f"{module} belum memakai guidebook.timing.stage()"])
     return rows
 
 
@@ -136,6 +142,10 @@ def render(results: dict) -> str:
                              ", ".join(sorted({i['audit'] for i in r['lost'] if i['score'] < 0.9}))[:90] or "-"])
             out += [f"Lighthouse (seluler, median dari {len(next(iter(lh.values())).get('runs', []))} kali; target >=95 / 100 / >=95 / >=95)",
                     _table(["halaman", "kinerja", "aksesibilitas", "praktik", "SEO", "kehilangan poin"], rows)]
+            bi = [b for r in lh.values() if isinstance(r, dict) for b in r.get("benchmark_index", []) if b]
+            if bi:
+                out.append(f"Indeks benchmark CPU Lighthouse: {min(bi):.0f}-{max(bi):.0f} "
+                           "(makin rendah makin sibuk mesinnya; skor kinerja ikut turun)")
 
     pv = results.get("live_preview")
     if pv:

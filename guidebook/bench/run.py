@@ -237,14 +237,14 @@ def bench_guide(name: str, project: Path, runs: int, optional: dict, skip_full: 
         stages["html"]["mkdocs_s"] = round(html["median_s"] - sum(v["median_s"] for v in logged_html.values()), 4)
     result["sizes_html"] = site_sizes(site, book_slug(project)) if site.is_dir() else {}
 
-    any_optional = any(optional.values())
-    if any_optional and not skip_full:
-        full, full_logs = builds("lengkap", {"KLIK_PDF": "1"}, cold=True, book=bool(optional["pdf"]))
+    # KLIK_PDF switches the PDF only: search and download stages run in every build.
+    if optional.get("pdf") and not skip_full:
+        full, full_logs = builds("lengkap", {"KLIK_PDF": "1"}, cold=True, book=True)
         stages["lengkap"] = full
         for stage_name, figures in _logged_stages(full_logs).items():
             stages[stage_name] = figures
         result["sizes"] = site_sizes(site, book_slug(project)) if site.is_dir() else {}
-        if not stages.get("pdf") and optional["pdf"] and html.get("ok") and full.get("ok"):
+        if not stages.get("pdf") and html.get("ok") and full.get("ok"):
             # The PDF stage does not report itself yet: the difference of the two builds.
             stages["pdf"] = {"ok": True, "median_s": round(full["median_s"] - html["median_s"], 4),
                              "peak_mb": full["peak_mb"], "estimated": "selisih build lengkap - build HTML"}
@@ -257,11 +257,10 @@ def bench_guide(name: str, project: Path, runs: int, optional: dict, skip_full: 
             if stages["bare-pdf"].get("ok"):
                 stages["bare-pdf"]["pages"] = next(r["pages"] for r in bare if r.get("ok"))
         rebuild_env = {"KLIK_PDF": "1"}
-    elif any_optional:
-        stages["lengkap"] = {"ok": False, "skipped": "dilewati (--quick)"}
-        result["sizes"] = result["sizes_html"]
-        rebuild_env = {"KLIK_PDF": "0"}
     else:
+        if optional.get("pdf"):
+            stages["lengkap"] = {"ok": False, "skipped": "dilewati (--quick)"}
+        stages.update(logged_html)
         result["sizes"] = result["sizes_html"]
         rebuild_env = {"KLIK_PDF": "0"}
 
