@@ -46,6 +46,7 @@ COLLECTIONS: dict[str, tuple[str, str | None, str]] = {
     "kriteria": ("taxonomy", "kriteria", "id"),
     "prinsip": ("taxonomy", "prinsip", "id"),
     "services": ("services", "services", "id"),
+    "roles": ("services", "roles", "id"),
     "editions": ("iid", None, "year"),
     "labinov": ("labinov", "phases", "id"),
 }
@@ -55,6 +56,14 @@ COLLECTIONS: dict[str, tuple[str, str | None, str]] = {
 # region.yml, so a fork replaces them by editing that one file.
 COLLECTION_EXTRAS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "sources": (("region", ("sources",)), ("region", ("origin", "sources"))),
+}
+
+# An edition file marked ``catalogue: partial`` records only what is known about a
+# later edition (no indicator catalogue). It stays out of the "editions" collection,
+# which scoring and indicator cards read, so nothing can score with an incomplete
+# catalogue; ``data.iid`` (by file stem) still holds every edition file.
+COLLECTION_FILTERS = {
+    "editions": lambda item: item.get("catalogue", "full") != "partial",
 }
 
 
@@ -290,8 +299,10 @@ def _describe(error: jsonschema.ValidationError) -> tuple[str, str, tuple]:
     val = error.validator_value
     inst = error.instance
     if v == "required":
+        # one error per missing key; its message names the key ("'x' is a required property")
+        named = re.match(r"'(.+?)' is a required property", error.message)
         missing = [k for k in val if isinstance(inst, dict) and k not in inst]
-        name = missing[0] if missing else "?"
+        name = named.group(1) if named else (missing[0] if missing else "?")
         return f"kunci wajib `{name}` tidak ada.", f"tambahkan `{name}: ...` di bagian ini.", ()
     if v == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
@@ -323,6 +334,13 @@ def _describe(error: jsonschema.ValidationError) -> tuple[str, str, tuple]:
         return f"nilai {_short(inst)} di luar batas ({v} {val}).", "perbaiki angkanya.", ()
     if v == "uniqueItems":
         return "daftar berisi nilai yang sama lebih dari sekali.", "hapus nilai yang berulang.", ()
+    if v == "x-ref" and val == "indicators":
+        return (f"indikator nomor `{_short(inst)}` tidak ada di {_COLLECTION_LABEL[val]}.",
+                "gunakan nomor indikator yang ada di katalog edisi terbaru, atau hapus nomor ini "
+                "bila indikatornya sudah tidak dipakai.", ())
+    if v in ("anyOf", "oneOf"):
+        hint = error.schema.get("x-hint", "periksa bentuk nilai ini sesuai contoh di berkas")
+        return f"bentuk nilai `{_short(inst)}` tidak dikenali.", hint + ".", ()
     if v == "x-ref":
         return (f"`{_short(inst)}` tidak ditemukan di {_COLLECTION_LABEL.get(val, val)}.",
                 f"perbaiki ejaannya atau tambahkan entri `{_short(inst)}` ke {_COLLECTION_FILE.get(val, val)}.", ())
@@ -350,7 +368,10 @@ _COLLECTION_LABEL = {
     "terms": "glosarium (glossary.yml)", "regulations": "daftar regulasi (regulations.yml)",
     "services": "layanan klinik (services.yml)", "editions": "edisi IID (folder iid/)",
     "labinov": "tahap Laboratorium Inovasi (labinov.yml)",
+    "roles": "daftar peran klinik (services.yml, bagian roles)",
+    "indicators": "katalog indikator edisi IID terbaru (folder iid/)",
 }
+_COLLECTION_FILE["indicators"] = "guide_data/iid/ (edisi terbaru dengan katalog lengkap)"
 
 
 def _make_validator(schema: dict, ids: Mapping[str, set], root: Path) -> jsonschema.Validator:
@@ -395,6 +416,8 @@ def _collection_items(raw: Mapping[tuple[str, ...], Any], name: str) -> Iterator
     stem, key, _ = COLLECTIONS[name]
     for parts, data in raw.items():
         if key is None and len(parts) == 2 and parts[0] == stem:
+            if isinstance(data, dict) and not COLLECTION_FILTERS.get(name, lambda item: True)(data):
+                continue
             yield parts, (), data
         elif key is not None and parts == (f"{stem}.yml",) and isinstance(data, dict):
             for i, item in enumerate(data.get(key) or []):
@@ -413,7 +436,19 @@ def _collect_ids(raw: Mapping[tuple[str, ...], Any]) -> dict[str, set]:
     for name, (_, _, idf) in COLLECTIONS.items():
         ids[name] = {item[idf] for _, _, item in _collection_items(raw, name)
                      if isinstance(item, dict) and isinstance(item.get(idf), (str, int))}
+    ids["indicators"] = set(_newest_catalogue_numbers(raw))
     return ids
+
+
+def _newest_catalogue_numbers(raw: Mapping[tuple[str, ...], Any]) -> list[int]:
+    """The id collection "indicators": indicator numbers of the newest full edition, so
+    other data (clinic services) can only point at indicators the current catalogue has."""
+    full = [item for _, _, item in _collection_items(raw, "editions")
+            if isinstance(item, dict) and isinstance(item.get("year"), int)]
+    if not full:
+        return []
+    newest = max(full, key=lambda d: d["year"])
+    return [i["no"] for i in newest.get("indicators") or [] if isinstance(i, dict) and isinstance(i.get("no"), int)]
 
 
 def _cross_file_duplicates(raw: Mapping, lines_of: Mapping, rel_of: Mapping) -> list[DataIssue]:
@@ -482,6 +517,7 @@ def validate_guide_data(data_dir: Path, root: Path | None = None) -> tuple[dict,
                                     f"buat guide_data/{required}.yml (lihat contoh di repositori asal)."))
     ids = _collect_ids(raw)
     issues += _cross_file_duplicates(raw, lines_of, rel_of)
+    schema_clean: set[tuple[str, ...]] = set()
     for parts, data in raw.items():
         validator = _make_validator(_load_schema(_schema_for(parts)), ids, root)
         found = []
@@ -493,6 +529,12 @@ def validate_guide_data(data_dir: Path, root: Path | None = None) -> tuple[dict,
             line = lines.get(full) or lines.get(path)
             found.append(DataIssue(rel_of[parts], line, key_path(full), problem, fix))
         issues += sorted(found, key=lambda i: (i.line or 0, i.key))
+        if not found:
+            schema_clean.add(parts)
+    # Rules a schema cannot say (sums, contiguous ranges, calendar fits the year),
+    # checked only on files whose shape is already right.
+    from .checks import semantic_issues
+    issues += semantic_issues(raw, schema_clean, lines_of, rel_of)
     return raw, issues
 
 
@@ -509,7 +551,8 @@ def _build(root: Path, raw: dict) -> GuideData:
     index: dict[str, dict] = {}
     for name, (stem, key, idf) in COLLECTIONS.items():
         if key is None:
-            entries = sorted(files.get(stem, Record({})).values(), key=lambda r: r[idf])
+            keep = COLLECTION_FILTERS.get(name, lambda item: True)
+            entries = sorted((r for r in files.get(stem, Record({})).values() if keep(r)), key=lambda r: r[idf])
         else:
             entries = files.get(stem, {}).get(key, ()) if stem in files else ()
         for extra_stem, path in COLLECTION_EXTRAS.get(name, ()):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import render_iid, render_klinik
 from .data import load_guide_data
-from .render import Renderer, long_date, number_words, source_id_list
+from .fmt import FILTERS
+from .render import Renderer, number_words, source_id_list
 
 
 def define_env(env) -> None:
@@ -53,7 +55,10 @@ def define_env(env) -> None:
         "siklus_labinov": lambda kartu=True: renderer().labinov_cycle(with_cards=kartu),
         "tautan": lambda target, anchor="": renderer().href(target, anchor),
     }
+    macros.update(render_iid.page_macros(renderer))
+    macros.update(render_klinik.page_macros(renderer))
     for name, fn in macros.items():
         env.macro(fn, name)
     env.filter(number_words, "terbilang")  # {{ 5|terbilang }} -> "lima"
-    env.filter(long_date, "tanggal")  # {{ "2024-08-05"|tanggal }} -> "5 Agustus 2024"
+    for name, fn in FILTERS.items():  # {{ x|angka }}, {{ "2024-08-05"|tanggal }} -> "5 Agustus 2024", ...
+        env.filter(fn, name)

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from .data import GuideData
 from .diagrams import cycle_description, cycle_layout
+from .fmt import FILTERS, long_date  # noqa: F401  (long_date is part of this module's API)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -69,23 +70,6 @@ def number_words(n: int) -> str:
     return NUMBER_WORDS[n] if isinstance(n, int) and 0 <= n < len(NUMBER_WORDS) else str(n)
 
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember")
-
-
-def long_date(value: str) -> str:
-    """An ISO date from the data (TTTT, TTTT-BB or TTTT-BB-HH) as Indonesian prose: 5 Agustus 2024."""
-    parts = str(value).split("-")
-    try:
-        if len(parts) == 3:
-            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
-        if len(parts) == 2:
-            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
-    except (ValueError, IndexError):
-        pass
-    return str(value)
-
-
 def source_id_list(items) -> tuple[str, ...]:
     """Source ids from ids or source records (``region.origin.sources`` holds records)."""
     return tuple(s["id"] if isinstance(s, Mapping) else s for s in items)
@@ -106,7 +90,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["slug"] = slug
     env.filters["terbilang"] = number_words
-    env.filters["tanggal"] = long_date
+    env.filters.update(FILTERS)  # angka, batas, tanggal, persen, md, lcfirst (guidebook.fmt)
     env.globals["CONFIDENCE"] = CONFIDENCE
     return env
 
@@ -115,6 +99,12 @@ def render_template(name: str, **context: Any) -> Markup:
     """Render one fragment; blank lines are dropped so Markdown keeps it one HTML block."""
     html = _env().get_template(name).render(**context)
     return Markup("\n".join(line for line in html.splitlines() if line.strip()))
+
+
+def render_markdown(name: str, **context: Any) -> Markup:
+    """Render a Markdown template (headings the table of contents picks up, with HTML
+    blocks between them); blank lines are kept because Markdown needs them."""
+    return Markup(_env().get_template(name).render(**context))
 
 
 class Renderer:
