@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from ..data import ROOT
-from .weight import launch
+from .weight import in_own_thread, launch
 
 
 def _free_port() -> int:
@@ -47,6 +47,10 @@ def page_url(chapter: str) -> str:
 
 def measure(project: Path, chapter: str, runs: int = 3, timeout: float = 60) -> dict:
     """Median seconds from writing ``docs/<chapter>`` to the change being visible."""
+    return in_own_thread(lambda: _measure(project, chapter, runs, timeout))
+
+
+def _measure(project: Path, chapter: str, runs: int, timeout: float) -> dict:
     from playwright.sync_api import sync_playwright
 
     project = Path(project)

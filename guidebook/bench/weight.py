@@ -18,6 +18,15 @@ CONTENT_IMAGES = """() => Array.from(document.querySelectorAll('article img, .md
   .map(img => img.currentSrc || img.src)"""
 
 
+def in_own_thread(work):
+    """Run ``work()`` in a fresh thread: Playwright's sync API refuses to start where an
+    event loop already runs (another Playwright session in a test run, an MkDocs server)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
@@ -98,6 +107,10 @@ def _by_type(rows: list[dict]) -> dict[str, int]:
 
 def measure(base_url: str, paths: list[str]) -> dict[str, dict]:
     """Weight of each path (relative to ``base_url``), the heavier of mobile and desktop."""
+    return in_own_thread(lambda: _measure(base_url, paths))
+
+
+def _measure(base_url: str, paths: list[str]) -> dict[str, dict]:
     from playwright.sync_api import sync_playwright
 
     out: dict[str, dict] = {}
