@@ -52,5 +52,6 @@ def on_post_build(config):
     data = load_guide_data(root)
     site.write_region_assets(config, data)
     pageweight.optimize_images(Path(config["site_dir"]), Path(config["docs_dir"]), root / ".cache" / "images")
-    if pageweight.publishing():  # not in `make serve`: the full stylesheet renders the same
+    if pageweight.publishing():  # not in `make serve`: the full stylesheets render the same
         pageweight.purge_theme_css(Path(config["site_dir"]), root / ".cache" / "css")
+        pageweight.bundle_site_css(Path(config["site_dir"]), config["extra_css"])

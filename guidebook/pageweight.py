@@ -9,12 +9,16 @@ Four jobs, each run by a MkDocs hook:
   images also get ``loading="lazy"`` so a long chapter only fetches the ones in view.
 * ``optimize_images``: raster images from ``docs/`` are scaled down to what a screen
   needs and recompressed at build time, results cached by content hash.
-* ``purge_theme_css``: Material's stylesheet styles every feature and extension it
-  offers (content tabs, blog, cards, search, ...), most of which a guide never uses.
-  After the build, rules whose selectors name a class that appears in no page and in
-  no script of the site are dropped, and the result gets a new, content-hashed name
-  that every page links to. Classes inside ``:not()``, ``:is()`` and the like never
-  drop a rule, and scripts count as users of every class name they spell out.
+* ``purge_theme_css``: Material's stylesheets style every feature and extension it
+  offers (content tabs, blog, cards, search, twenty named colours ...), most of which
+  a guide never uses. After the build, rules whose selectors name a class, or a
+  ``data-md-color-*`` value, that appears in no page and in no script of the site are
+  dropped, and each result gets a new, content-hashed name that every page links to.
+  Classes inside ``:not()``, ``:is()`` and the like never drop a rule, and scripts
+  count as users of every name they spell out.
+* ``bundle_site_css``: our own small stylesheets (``extra_css``: fonts, region
+  colours, components) reach the reader as one file instead of four or five
+  requests; the separate files stay for anything else that reads them (the PDF).
 * ``subset_web_fonts``: the committed web fonts hold only the characters Bahasa
   Indonesia needs (``scripts/subset_fonts.py`` writes them from the full Latin files,
   which stay for the PDF). A character outside the subset falls back to the reader's
@@ -137,6 +141,7 @@ def optimize_images(site_dir: Path, docs_dir: Path, cache_dir: Path) -> list[tup
 # ------------------------------------------------------------ theme CSS
 
 THEME_CSS = "assets/stylesheets/main.*.min.css"  # Material's one big stylesheet
+PALETTE_CSS = "assets/stylesheets/palette.*.min.css"  # its colour schemes and named colours
 _command: dict[str, str | None] = {"name": None}
 
 
@@ -149,6 +154,7 @@ def publishing() -> bool:
     """True unless this is ``mkdocs serve``, whose rebuilds should stay fast."""
     return _command["name"] != "serve"
 _CLASS_ATTR = re.compile(r'class="([^"]*)"')
+_COLOR_ATTR = re.compile(r'(data-md-color-[a-z]+)="([^"]*)"')
 _JS_WORD = re.compile(r"[A-Za-z_][\w-]*")
 
 
@@ -157,19 +163,28 @@ def used_classes(site_dir: Path) -> set[str]:
     names that Material's JavaScript adds at run time are spelled out in it)."""
     used: set[str] = set()
     for page in Path(site_dir).rglob("*.html"):
-        for attr in _CLASS_ATTR.findall(page.read_text(encoding="utf-8", errors="replace")):
+        html = page.read_text(encoding="utf-8", errors="replace")
+        for attr in _CLASS_ATTR.findall(html):
             used.update(attr.split())
+        used.update(f"{name}={value}" for name, value in _COLOR_ATTR.findall(html))
     for script in Path(site_dir).rglob("*.js"):
         used.update(_JS_WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
     return used
 
 
 def _selector_classes(tokens) -> Iterable[str]:
-    """Class names a selector requires; those inside functional pseudo-classes are skipped."""
+    """Names a selector requires: its classes (not those inside functional pseudo-classes
+    such as ``:not()``) and ``[data-md-color-x=value]`` as ``data-md-color-x=value``."""
     previous = None
     for token in tokens:
         if token.type == "ident" and previous is not None and previous.type == "literal" and previous.value == ".":
             yield token.value
+        elif token.type == "[] block":
+            parts = [t for t in token.content if t.type not in ("whitespace", "comment")]
+            if (len(parts) == 3 and parts[0].type == "ident" and parts[0].value.startswith("data-md-color-")
+                    and parts[1].type == "literal" and parts[1].value == "="
+                    and parts[2].type in ("ident", "string")):
+                yield f"{parts[0].value}={parts[2].value}"
         previous = token
 
 
@@ -209,33 +224,98 @@ def purge_css(css: str, used: set[str]) -> str:
     return "".join(rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)))
 
 
-def purge_theme_css(site_dir: Path, cache_dir: Path) -> tuple[str, int, int] | None:
-    """Replace Material's stylesheet by what the site uses; (new name, bytes before, after)."""
+def purge_theme_css(site_dir: Path, cache_dir: Path) -> list[tuple[str, int, int]]:
+    """Replace Material's stylesheets by what the site uses; (new name, bytes before, after)."""
     site_dir = Path(site_dir)
-    found = sorted(site_dir.glob(THEME_CSS))
-    if len(found) != 1:
-        return None
-    original = found[0]
-    css = original.read_text(encoding="utf-8")
     used = used_classes(site_dir)
-    key = hashlib.sha256(css.encode() + b"\0" + "\n".join(sorted(used)).encode()).hexdigest()
-    cached = Path(cache_dir) / f"{key}.css"
-    if cached.is_file():
-        purged = cached.read_text(encoding="utf-8")
-    else:
-        purged = purge_css(css, used)
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_text(purged, encoding="utf-8")
-    name = f"main.{hashlib.sha256(purged.encode()).hexdigest()[:8]}.min.css"
-    (original.parent / name).write_text(purged, encoding="utf-8")
-    for page in site_dir.rglob("*.html"):
+    used_key = "\n".join(sorted(used)).encode()
+    renames, report = {}, []
+    for pattern in (THEME_CSS, PALETTE_CSS):
+        found = sorted(site_dir.glob(pattern))
+        if len(found) != 1:
+            continue
+        original = found[0]
+        css = original.read_text(encoding="utf-8")
+        key = hashlib.sha256(css.encode() + b"\0" + used_key).hexdigest()
+        cached = Path(cache_dir) / f"{key}.css"
+        if cached.is_file():
+            purged = cached.read_text(encoding="utf-8")
+        else:
+            purged = purge_css(css, used)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(purged, encoding="utf-8")
+        stem = original.name.split(".")[0]
+        name = f"{stem}.{hashlib.sha256(purged.encode()).hexdigest()[:8]}.min.css"
+        (original.parent / name).write_text(purged, encoding="utf-8")
+        if name != original.name:
+            renames[original.name] = name
+            original.unlink()
+        original.with_name(original.name + ".map").unlink(missing_ok=True)  # maps the old file
+        report.append((name, len(css.encode()), len(purged.encode())))
+    if renames:
+        _rewrite_pages(site_dir, lambda html: _replace_all(html, renames))
+    return report
+
+
+def _replace_all(html: str, renames: dict[str, str]) -> str:
+    for old, new in renames.items():
+        html = html.replace(old, new)
+    return html
+
+
+def _rewrite_pages(site_dir: Path, change) -> None:
+    for page in Path(site_dir).rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        if original.name in html:
-            page.write_text(html.replace(original.name, name), encoding="utf-8")
-    if name != original.name:
-        original.unlink()
-    original.with_name(original.name + ".map").unlink(missing_ok=True)  # maps the old file
-    return name, len(css.encode()), len(purged.encode())
+        changed = change(html)
+        if changed != html:
+            page.write_text(changed, encoding="utf-8")
+
+
+# ------------------------------------------------------------- our own CSS
+
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+
+
+def _rebase_urls(css: str, source: str, target: str) -> str:
+    """Relative ``url()``s of a stylesheet at ``source`` made relative to ``target``."""
+    import posixpath
+
+    def fix(m: re.Match) -> str:
+        url = m.group(2)
+        if re.match(r"^([a-z][a-z0-9+.-]*:|/|#)", url, re.I):
+            return m.group(0)
+        absolute = posixpath.normpath(posixpath.join(posixpath.dirname(source), url))
+        return f'url("{posixpath.relpath(absolute, posixpath.dirname(target) or ".")}")'
+
+    return _CSS_URL.sub(fix, css)
+
+
+def bundle_site_css(site_dir: Path, extra_css: list[str]) -> str | None:
+    """Join the ``extra_css`` files into one ``assets/css/klik.<hash>.css`` and link it
+    from every page in place of the separate links. Returns the bundle's path."""
+    site_dir = Path(site_dir)
+    paths = [p for p in extra_css if isinstance(p, str) and not re.match(r"^[a-z]+:|^/", p)
+             and (site_dir / p).is_file()]
+    if len(paths) < 2:
+        return None
+    body = "".join(f"/* {p} */\n" + _rebase_urls((site_dir / p).read_text(encoding="utf-8"), p, "assets/css/x.css")
+                   + "\n" for p in paths)
+    bundle = f"assets/css/klik.{hashlib.sha256(body.encode()).hexdigest()[:8]}.css"
+    (site_dir / bundle).parent.mkdir(parents=True, exist_ok=True)
+    (site_dir / bundle).write_text(body, encoding="utf-8")
+    links = [re.compile(r'<link rel="stylesheet" href="((?:\.\./)*)' + re.escape(p) + r'">\n?') for p in paths]
+
+    def relink(html: str) -> str:
+        first = links[0].search(html)
+        if not first or not all(link.search(html) for link in links):
+            return html  # a page that does not carry the usual links stays as it is
+        html = links[0].sub(f'<link rel="stylesheet" href="{first.group(1)}{bundle}">\n', html, count=1)
+        for link in links[1:]:
+            html = link.sub("", html, count=1)
+        return html
+
+    _rewrite_pages(site_dir, relink)
+    return bundle
 
 
 # ----------------------------------------------------------------- fonts

@@ -129,6 +129,13 @@ def test_site_declares_and_preloads_only_the_web_subsets(built_site):
     assert not re.search(r"\n[ \t]*\n", html)  # whitespace collapsed
 
 
+def test_purge_keeps_only_the_colours_the_pages_use():
+    css = ("[data-md-color-primary=pink]{--x:1}[data-md-color-scheme=slate]{--y:2}"
+           "[data-md-color-switching] *{transition:none}[data-md-color-primary=pink] .used{color:red}")
+    out = pageweight.purge_css(css, {"used", "data-md-color-scheme=slate"})
+    assert out == "[data-md-color-scheme=slate]{--y:2}[data-md-color-switching] *{transition:none}"
+
+
 def test_purge_drops_rules_for_unused_classes_only():
     css = (".used{color:red}.unused{color:blue}.used .unused,.used>p{margin:0}"
            "a:not(.unused){color:green}@media print{.unused{display:none}.used{display:block}}"
@@ -151,7 +158,32 @@ def test_built_site_links_the_purged_theme_stylesheet(built_site):
         html = page.read_text(encoding="utf-8")
         for m in material:
             assert m.name not in html, page
-    assert f"assets/stylesheets/{css.name}" in (built_site / "index.html").read_text(encoding="utf-8")
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert f"assets/stylesheets/{css.name}" in home
+    (palette,) = built_site.glob(pageweight.PALETTE_CSS)
+    assert f"assets/stylesheets/{palette.name}" in home
+
+
+def test_our_stylesheets_reach_the_reader_as_one_file(built_site):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    chapter = (built_site / "glosarium" / "index.html").read_text(encoding="utf-8")
+    (bundle,) = re.findall(r'href="(assets/css/klik\.[0-9a-f]{8}\.css)"', home)
+    assert f'href="../{bundle}"' in chapter
+    for page in (home, chapter):
+        assert "assets/css/fonts.css" not in page and "stylesheets/region.css" not in page
+    css = (built_site / bundle).read_text(encoding="utf-8")
+    for part in ("assets/css/fonts.css", "assets/css/klik.css", "assets/stylesheets/region.css"):
+        assert f"/* {part} */" in css and (built_site / part).is_file()  # the parts stay (the PDF reads them)
+    for url in re.findall(r'url\("([^"]+)"\)', css):
+        assert (built_site / "assets/css" / url).resolve().is_file(), url
+
+
+def test_rebased_urls_point_at_the_same_files():
+    css = 'a{background:url(../img/x.png)} b{src:url("data:font/woff2;base64,AA")} c{x:url(/abs.png)}'
+    out = pageweight._rebase_urls(css, "assets/stylesheets/y.css", "assets/css/x.css")
+    assert 'url("../img/x.png")' in out and "data:font" in out and "url(/abs.png)" in out
+    out = pageweight._rebase_urls("a{b:url(i.png)}", "assets/stylesheets/y.css", "assets/css/x.css")
+    assert out == 'a{b:url("../stylesheets/i.png")}'
 
 
 STYLE_PROPS = ["display", "position", "color", "background-color", "font-size", "font-weight", "font-family",
@@ -167,16 +199,23 @@ def test_purged_stylesheet_renders_every_element_like_the_original(built_site, v
     sync_api = pytest.importorskip("playwright.sync_api")
     from guidebook.bench.weight import in_own_thread
 
-    (css,) = built_site.glob(pageweight.THEME_CSS)
-    original = next(Path(__import__("material").__file__).parent.glob("templates/" + pageweight.THEME_CSS))
+    material = Path(__import__("material").__file__).parent / "templates"
+    originals = {}  # built file name -> Material's original file
+    for pattern in (pageweight.THEME_CSS, pageweight.PALETTE_CSS):
+        (built,) = built_site.glob(pattern)
+        originals[built.name] = next(material.glob(pattern))
     pages = ["/", "/glosarium/", "/sumber/"]
     heavy = max((p for p in built_site.rglob("index.html") if p.parent != built_site),
                 key=lambda p: p.stat().st_size)
     pages.append("/" + heavy.parent.relative_to(built_site).as_posix() + "/")
-    in_own_thread(lambda: _compare_styles(built_site, css, original, pages, viewport, sync_api))
+    in_own_thread(lambda: _compare_styles(built_site, originals, pages, viewport, sync_api))
 
 
-def _compare_styles(built_site, css, original, pages, viewport, sync_api):
+def _serve_file(path):
+    return lambda route: route.fulfill(body=path.read_bytes(), content_type="text/css")
+
+
+def _compare_styles(built_site, originals, pages, viewport, sync_api):
     from guidebook.bench.server import serve
     from guidebook.bench.weight import launch
 
@@ -188,8 +227,8 @@ def _compare_styles(built_site, css, original, pages, viewport, sync_api):
                 for variant in ("purged", "original"):
                     ctx = browser.new_context(viewport=viewport, color_scheme=scheme)
                     if variant == "original":
-                        ctx.route(f"**/{css.name}", lambda route: route.fulfill(
-                            body=original.read_bytes(), content_type="text/css"))
+                        for name, original in originals.items():
+                            ctx.route(f"**/{name}", _serve_file(original))
                     page = ctx.new_page()
                     results[variant] = []
                     for path in pages:
