@@ -10,12 +10,12 @@ STAGE_LABELS = {
 OPTIONAL_LABELS = {"pdf": "PDF", "search": "indeks pencarian", "tools": "templat/DOCX/lembar kerja"}
 
 
-def _kb(n) -> str:
-    return "-" if n is None else f"{n / 1024:,.1f}"
+def _kb(n) -> str:  # kB = 1,000 bytes, as the budget of issue 9 is read
+    return "-" if n is None else f"{n / 1000:,.1f}"
 
 
 def _mb(n) -> str:
-    return "-" if n is None else f"{n / 1024 / 1024:,.1f}"
+    return "-" if n is None else f"{n / 1_000_000:,.1f}"
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:
@@ -78,8 +78,8 @@ def render(results: dict) -> str:
                      _kb(s.get("html_raw_median")),
                      f"{_mb(pdf.get('bytes'))} ({pdf.get('pages')} hlm)" if pdf else "belum ada",
                      _kb(s.get("search_bytes")) if "search_bytes" in s else "belum ada"])
-    out += ["", "Ukuran keluaran", _table(["panduan", "halaman", "situs MB", "HTML gz KB (median)",
-                                           "HTML mentah KB", "PDF MB", "indeks cari KB"], rows)]
+    out += ["", "Ukuran keluaran", _table(["panduan", "halaman", "situs MB", "HTML gz kB (median)",
+                                           "HTML mentah kB", "PDF MB", "indeks cari kB"], rows)]
 
     rows = []
     for name, guide in results["guides"].items():
@@ -99,8 +99,8 @@ def render(results: dict) -> str:
         if guide.get("weight_error"):
             rows.append([name, "GAGAL: " + guide["weight_error"][:80], "", "", "", "", "", "", "", ""])
     if rows:
-        out += ["", "Bobot halaman (Chromium, cache kosong, gzip; KB terkirim tanpa gambar isi)",
-                _table(["panduan", "halaman", "total KB", "permintaan", "host lain", "HTML", "CSS", "JS",
+        out += ["", "Bobot halaman (Chromium, cache kosong, gzip; kB = 1.000 bita terkirim, tanpa gambar isi)",
+                _table(["panduan", "halaman", "total kB", "permintaan", "host lain", "HTML", "CSS", "JS",
                         "fon", "gambar isi"], rows)]
 
     ng = results.get("nav_growth")
@@ -116,11 +116,11 @@ def render(results: dict) -> str:
                          f"({sc['pdf_ratio']:.2f}x)")
         if ng:
             lines.append(f"  HTML per halaman (median {ng['pages_compared']} halaman yang sama): "
-                         f"mentah {_kb(ng['raw_median'][0])} -> {_kb(ng['raw_median'][1])} KB "
+                         f"mentah {_kb(ng['raw_median'][0])} -> {_kb(ng['raw_median'][1])} kB "
                          f"({ng['raw_growth'] * 100:+.1f}%), gzip {_kb(ng['gz_median'][0])} -> "
-                         f"{_kb(ng['gz_median'][1])} KB ({ng['gz_growth'] * 100:+.1f}%)")
+                         f"{_kb(ng['gz_median'][1])} kB ({ng['gz_growth'] * 100:+.1f}%)")
             if "home_transfer" in ng:
-                lines.append(f"  beranda terkirim: {_kb(ng['home_transfer'][0])} -> {_kb(ng['home_transfer'][1])} KB "
+                lines.append(f"  beranda terkirim: {_kb(ng['home_transfer'][0])} -> {_kb(ng['home_transfer'][1])} kB "
                              f"({ng['home_transfer_growth'] * 100:+.1f}%); navigasi di DOM "
                              f"{ng['home_nav_chars'][0]:,} -> {ng['home_nav_chars'][1]:,} karakter")
         out += [""] + lines
@@ -211,9 +211,9 @@ def targets(results: dict, limits: dict) -> list[dict]:
     # 6. reader weight
     for name, g in guides.items():
         for path, w in (g.get("weight") or {}).items():
-            kb = w["transferred_bytes"] / 1024
-            add(f"6. bobot {w['role']} {path} ({name})", f"{kb:.1f} KB, {w['requests']} permintaan",
-                f"<= {limits['weight_kb']} KB", kb <= limits["weight_kb"])
+            kb = w["transferred_bytes"] / 1000
+            add(f"6. bobot {w['role']} {path} ({name})", f"{kb:.1f} kB, {w['requests']} permintaan",
+                f"<= {limits['weight_kb']} kB", kb <= limits["weight_kb"])
             add(f"6. permintaan ke host lain {path} ({name})", str(len(w["foreign_requests"])), "0",
                 not w["foreign_requests"])
     ng = results.get("nav_growth")
