@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help build test serve region bench clean lock sysdeps sysdeps-test
+.PHONY: help build offline test serve region bench clean lock sysdeps sysdeps-test
 
 help: ## Show the available commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,8 +23,11 @@ sysdeps:
 sysdeps-test:
 	@$(PYTHON) scripts/system_deps.py test
 
-build: $(STAMP) sysdeps ## Build the site and handbook PDF into site/
+build: $(STAMP) sysdeps node_modules/.installed ## Build the site, search index, offline copy and handbook PDF into site/
 	$(PY) scripts/build.py
+
+offline: $(STAMP) node_modules/.installed ## Write only the offline copy, site/unduh/<slug>-offline.zip
+	$(PY) scripts/offline.py
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
@@ -53,4 +56,4 @@ lock: ## Re-pin requirements.txt from requirements.in
 	rm -rf .lockenv
 
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf site .site.build-* .site.old-* .cache .pytest_cache bench/results.json
+	rm -rf site .site.build-* .site.old-* .site.offline-* .site.search-* .cache .pytest_cache bench/results.json

@@ -13,16 +13,24 @@ import time
 from pathlib import Path
 
 from .data import DataError, load_guide_data
+from .offline import OfflineError, build_offline_zip
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("mkdocs.plugins.klik")
 
 
 class BuildError(Exception):
     pass
 
 
-def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str = "mkdocs.yml") -> Path:
-    """Build into ``site_dir`` (default ``<root>/site``) or raise ``BuildError``."""
+def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str = "mkdocs.yml",
+               offline: bool = True) -> Path:
+    """Build into ``site_dir`` (default ``<root>/site``) or raise ``BuildError``.
+
+    MkDocs' hooks also write the search index; then (unless ``offline`` is
+    false) the offline copy goes to ``unduh/``. All inside the temporary
+    folder, before the swap.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -30,7 +38,7 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
     root = Path(root).resolve()
     site_dir = Path(site_dir or root / "site").resolve()
     try:
-        load_guide_data(root)  # fail fast with every data error listed
+        data = load_guide_data(root)  # fail fast with every data error listed
     except DataError as exc:
         raise BuildError(str(exc)) from None
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -43,6 +51,11 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
             mkdocs_build(config)
         finally:
             os.chdir(cwd)
+        if offline:
+            build_offline_zip(root, tmp, data, config_file)
+    except OfflineError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(str(exc)) from None
     except (Abort, MkDocsException) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         msg = str(exc)

@@ -45,6 +45,11 @@ def _check_edition(parts: Parts, ed: Mapping, raw, clean, report) -> None:
     if str(ed["year"]) != stem:
         report(parts, ("year",), f"tahun edisi ({ed['year']}) tidak sama dengan nama berkas ({stem}.yml).",
                f"samakan keduanya: ubah `year` atau ganti nama berkas menjadi {ed['year']}.yml.")
+    for key, req in (ed.get("requirements") or {}).items():
+        if req.get("affairs") and req["value"] > len(req["affairs"]):
+            report(parts, ("requirements", key, "value"),
+                   f"`{key}` meminta {req['value']} urusan, padahal daftar `affairs` hanya memuat {len(req['affairs'])}.",
+                   "perbaiki angkanya atau lengkapi daftar `affairs`.")
     if editions.is_partial(ed):
         if "indicators" in ed:
             report(parts, ("indicators",), "edisi bertanda `catalogue: partial` tidak boleh memuat katalog indikator.",
@@ -110,6 +115,19 @@ def _check_iga(parts: Parts, doc: Mapping, raw, clean, report) -> None:
     if total != 100:
         report(parts, ("presentation", "criteria"), f"jumlah bobot kriteria presentasi {angka(total)}%, bukan 100%.",
                "periksa bobot tiap kriteria menurut sumbernya.")
+    full = [d for d in _editions_raw(raw, clean) if not editions.is_partial(d)]
+    newest = max(full, key=lambda d: d["year"]) if full else {}
+    for i, note in enumerate(doc.get("reporting_notes") or ()):
+        key = note.get("requirement")
+        if key is None:
+            continue
+        if "{n}" not in note["text"]:
+            report(parts, ("reporting_notes", i, "text"), f"catatan `{note['id']}` memakai `requirement` tetapi teksnya tidak memuat {{n}}.",
+                   "tulis {n} di tempat angka syarat itu, atau hapus `requirement`.")
+        if newest and editions.requirement(newest, key) is None:
+            report(parts, ("reporting_notes", i, "requirement"),
+                   f"edisi IID terbaru ({newest['year']}) belum mencatat `requirements.{key}`.",
+                   f"tambahkan `requirements.{key}` di guide_data/iid/{newest['year']}.yml, atau hapus `requirement` di sini.")
     categories = {c["id"] for c in doc["categories"]}
     for i, w in enumerate(doc.get("winners") or ()):
         for j, b in enumerate(w.get("breakdown") or ()):

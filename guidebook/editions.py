@@ -26,6 +26,14 @@ SCORING_LABELS = {
     "score_rule": "Aturan skor indikator",
 }
 
+# Reporting requirements that are numbers, in the order the guide explains them.
+REQUIREMENT_LABELS = {
+    "max_age_years": "Usia inovasi paling lama (tahun sejak diterapkan)",
+    "max_submissions": "Pengajuan paling banyak untuk satu inovasi",
+    "min_basic_service_affairs": "Urusan wajib pelayanan dasar paling sedikit",
+    "design_min_words": "Panjang rancang bangun paling sedikit (kata)",
+}
+
 # Change categories in page order, with their headings.
 CATEGORIES = {
     "indicators": "Indikator ditambah atau dihapus",
@@ -35,6 +43,7 @@ CATEGORIES = {
     "evidence": "Data dukung",
     "predicates": "Predikat dan ambang batas",
     "scoring": "Parameter skor dan pembagi",
+    "requirements": "Syarat pelaporan",
     "window": "Jendela pelaporan",
     "guideline": "Dasar pedoman",
     "variables": "Variabel",
@@ -202,6 +211,22 @@ def compare(history: list[Mapping], new: Mapping) -> EditionDiff:
             changes.append(Change("scoring", f"{label} ({_fmt(vb)})", a["confidence"], b["confidence"],
                                   prev["year"], b["confidence"], tuple(b["sources"]), "confidence"))
 
+    # reporting requirements: value and confidence
+    for key, label in REQUIREMENT_LABELS.items():
+        b = (new.get("requirements") or {}).get(key)
+        if b is None:
+            continue
+        a, prev = _latest_with(history, lambda e: (e.get("requirements") or {}).get(key))
+        if a is None:
+            changes.append(Change("requirements", label, "belum tercatat", _requirement(b), None,
+                                  b["confidence"], tuple(b["sources"]), "added"))
+        elif _requirement(a) != _requirement(b):
+            changes.append(Change("requirements", label, _requirement(a), _requirement(b), prev["year"],
+                                  b["confidence"], tuple(b["sources"])))
+        elif a["confidence"] != b["confidence"]:
+            changes.append(Change("requirements", f"{label} ({_requirement(b)})", a["confidence"], b["confidence"],
+                                  prev["year"], b["confidence"], tuple(b["sources"]), "confidence"))
+
     # predicates by name: bounds and confidence
     for p in new.get("predicates") or ():
         a, prev = _latest_with(history, lambda e: next(
@@ -242,6 +267,17 @@ def compare(history: list[Mapping], new: Mapping) -> EditionDiff:
             changes.append(Change("guideline", "Dasar pedoman dan penetapan", a["text"] if a else "belum tercatat",
                                   g["text"], prev["year"] if prev else None, g["confidence"], tuple(g["sources"])))
     return EditionDiff(old["year"], new["year"], is_partial(new), tuple(changes))
+
+
+def _requirement(req: Mapping) -> str:
+    """A requirement as the changes table shows it: ``2``, or ``2 dari 6`` for a share of a list."""
+    text = _fmt(req["value"])
+    return f"{text} dari {len(req['affairs'])}" if req.get("affairs") else text
+
+
+def requirement(edition: Mapping, key: str):
+    """One reporting requirement of an edition (``None`` when the edition does not record it)."""
+    return (edition.get("requirements") or {}).get(key)
 
 
 def _range(p: Mapping, with_max: bool = True) -> str:

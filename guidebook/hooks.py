@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import pageweight, site  # noqa: E402
+from guidebook import pageweight, search, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -33,6 +33,7 @@ def on_config(config):
     site.apply_region(config, data)
     for problem in site.region_warnings(data):
         log.warning(problem)
+    config["extra"]["klik_search"] = search.client_config()
     return config
 
 
@@ -44,7 +45,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_post_page(output, page, config):
-    return pageweight.slim_page(output)
+    return search.mark_page(pageweight.slim_page(output), page)
 
 
 def on_post_build(config):
@@ -55,3 +56,4 @@ def on_post_build(config):
     if pageweight.publishing():  # not in `make serve`: the full stylesheets render the same
         pageweight.purge_theme_css(Path(config["site_dir"]), root / ".cache" / "css")
         pageweight.bundle_site_css(Path(config["site_dir"]), config["extra_css"])
+    search.index_built_site(config)

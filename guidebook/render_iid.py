@@ -13,13 +13,14 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from . import diagrams, editions
-from .editions import CATALOGUE_CATEGORIES, CATEGORIES, SCORING_LABELS
+from .editions import CATALOGUE_CATEGORIES, CATEGORIES, REQUIREMENT_LABELS, SCORING_LABELS
 from .fmt import angka, persen
-from .render import Renderer, render_markdown, render_template
+from .render import Renderer, number_words, render_markdown, render_template
 
 INDICATOR_PAGE = "iid/indikator-{year}.md"
 # which edition field each non-catalogue change category reads
-CATEGORY_FIELDS = {"predicates": "predicates", "scoring": "scoring", "window": "reporting_window",
+CATEGORY_FIELDS = {"predicates": "predicates", "scoring": "scoring", "requirements": "requirements",
+                   "window": "reporting_window",
                    "guideline": "guideline"}
 CHANGES_PAGE = "iid/perubahan.md"
 
@@ -72,14 +73,17 @@ def indicator_href(r: Renderer, year: int, no: int) -> str:
     return r.href(INDICATOR_PAGE.format(year=year), f"indikator-{no}")
 
 
-def indicator_link(r: Renderer, no: int, year: int | None = None) -> Markup:
-    """A link to one indicator card; the build fails if the edition lacks that number."""
+def indicator_link(r: Renderer, no: int, year: int | None = None, start: bool = False) -> Markup:
+    """A link to one indicator card; the build fails if the edition lacks that number.
+
+    ``start`` capitalises the link text for the start of a sentence."""
     ed = edition(r, year)
     ind = next((i for i in ed["indicators"] if i["no"] == no), None)
     if ind is None:
         raise EditionError(f"Indikator nomor {no} tidak ada di katalog edisi {ed['year']}. Perbaikan: "
                            "perbaiki nomor di halaman ini sesuai katalog guide_data/iid/.")
-    return render_template("indicator_link.html", ind=ind, href=indicator_href(r, ed["year"], no)).replace("\n", "")
+    return render_template("indicator_link.html", ind=ind, href=indicator_href(r, ed["year"], no),
+                           word="Indikator" if start else "indikator").replace("\n", "")
 
 
 def claim(r: Renderer, confidence: str, sources, always: bool = False) -> Markup:
@@ -197,15 +201,44 @@ def national(r: Renderer) -> Markup:
 
 def edition_notes(r: Renderer, year: int | None = None) -> Markup:
     ed = edition(r, year, full=False)
-    return render_template("iid_notes.html", **fragment_context(r, ed=ed, notes=ed.get("notes") or ()))
+    return render_template("iid_notes.html", **fragment_context(
+        r, ed=ed, notes=ed.get("notes") or (), requirements=_requirements(ed)))
+
+
+def _requirements(ed: Mapping) -> list[tuple[str, Mapping]]:
+    return [(key, req) for key in REQUIREMENT_LABELS if (req := editions.requirement(ed, key)) is not None]
+
+
+def requirement_value(r: Renderer, key: str, field: str = "value", year: int | None = None):
+    """One reporting requirement of an edition (by default the newest complete one), for prose."""
+    if key not in REQUIREMENT_LABELS:
+        raise EditionError(f"Syarat pelaporan `{key}` tidak dikenal. Perbaikan: pakai salah satu dari "
+                           + ", ".join(REQUIREMENT_LABELS) + ".")
+    ed = edition(r, year, full=False) if year is not None else edition(r)
+    req = editions.requirement(ed, key)
+    if req is None or (field != "out_of" and field not in req):
+        raise EditionError(f"Edisi IID {ed['year']} belum mencatat `requirements.{key}`"
+                           f"{'.' + field if field != 'value' else ''}. Perbaikan: tambahkan di "
+                           f"guide_data/iid/{ed['year']}.yml.")
+    if field == "out_of":
+        return len(req.get("affairs") or ())
+    return req[field]
 
 
 def _note(r: Renderer, note_id: str) -> Mapping | None:
     return next((n for n in r.data.iga.get("reporting_notes") or () if n["id"] == note_id), None)
 
 
+def _note_text(r: Renderer, note: Mapping) -> str:
+    """A reporting note's text, with ``{n}`` filled from the newest edition's requirement."""
+    key = note.get("requirement")
+    if not key:
+        return note["text"]
+    return note["text"].replace("{n}", number_words(requirement_value(r, key)))
+
+
 def reporting_notes(r: Renderer) -> Markup:
-    notes = r.data.iga["reporting_notes"]
+    notes = [{**n, "text": _note_text(r, n)} for n in r.data.iga["reporting_notes"]]
     kinds = {"aturan": "Aturan pelaporan", "akibat": "Akibat pada nilai", "saran": "Anjuran"}
     groups = [(label, [n for n in notes if n["kind"] == kind]) for kind, label in kinds.items()]
     return render_template("iid_reporting_notes.html", **fragment_context(r, groups=[g for g in groups if g[1]]))
@@ -333,7 +366,8 @@ def edition_changes(r: Renderer) -> Markup:
 
 def next_edition_notes(r: Renderer) -> Markup:
     partial = [ed for ed in all_editions(r) if editions.is_partial(ed)]
-    return render_markdown("edition_next.md", **fragment_context(r, eds=partial, labels=SCORING_LABELS))
+    return render_markdown("edition_next.md", **fragment_context(r, eds=partial, labels=SCORING_LABELS,
+                                                                 requirements=_requirements))
 
 
 
@@ -345,7 +379,8 @@ def page_macros(renderer) -> dict:
     """The IID macros pages call; ``renderer()`` gives the current page's Renderer."""
     return {
         "edisi": lambda tahun=None, lengkap=True: edition(renderer(), tahun, full=lengkap),
-        "indikator": lambda no, tahun=None: indicator_link(renderer(), no, tahun),
+        "syarat": lambda kunci, bagian="value", tahun=None: requirement_value(renderer(), kunci, bagian, tahun),
+        "indikator": lambda no, tahun=None, awal=False: indicator_link(renderer(), no, tahun, awal),
         "aspek_iid": lambda tahun=None: aspects(renderer(), tahun),
         "rumus_iid": lambda tahun=None: formula(renderer(), tahun),
         "parameter_skor": lambda tahun=None: scoring_table(renderer(), tahun),

@@ -11,9 +11,9 @@ from typing import Mapping
 from markupsafe import Markup
 
 from . import diagrams, klinik
-from .fmt import long_date, month_label, month_year
+from .fmt import angka, long_date, month_label, month_year
 from .render import Renderer, render_markdown, render_template
-from .render_iid import all_editions, edition, figure_id, fragment_context, indicator_href
+from .render_iid import EditionError, all_editions, edition, figure_id, fragment_context, indicator_href
 
 STAGE_PAGE = "tahapan/{id}.md"
 SERVICES_PAGE = "klinik/layanan.md"
@@ -136,6 +136,19 @@ def peers(r: Renderer) -> Markup:
     return render_markdown("peers.md", **fragment_context(r, peers=r.data.peers["peers"], card=card))
 
 
+def peer_figure(r: Renderer, peer_id: str, figure_id: str) -> str:
+    """One figure from another region's practice (peers.yml), so prose quotes the data."""
+    peer = next((p for p in r.data.peers["peers"] if p["id"] == peer_id), None)
+    if peer is None:
+        raise EditionError(f"Praktik daerah `{peer_id}` tidak ada di guide_data/peers.yml. Perbaikan: "
+                           "perbaiki id-nya di halaman ini.")
+    fig = next((f for f in peer.get("figures") or () if f.get("id") == figure_id), None)
+    if fig is None:
+        raise EditionError(f"Angka `{figure_id}` tidak ada pada praktik `{peer_id}` di guide_data/peers.yml. "
+                           "Perbaikan: tambahkan `id` pada angka itu atau perbaiki id-nya di halaman ini.")
+    return angka(fig["value"])
+
+
 def page_macros(renderer) -> dict:
     """The clinic macros pages call; ``renderer()`` gives the current page's Renderer."""
     return {
@@ -146,4 +159,5 @@ def page_macros(renderer) -> dict:
         "kalender_klinik": lambda: calendar(renderer()),
         "edisi_kalender": lambda: calendar_anchor(renderer()),
         "klinik_daerah_lain": lambda: peers(renderer()),
+        "angka_praktik": lambda praktik, angka_id: peer_figure(renderer(), praktik, angka_id),
     }

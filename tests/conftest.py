@@ -1,4 +1,4 @@
-"""Shared fixtures: a throwaway copy of the project to break, and a built site."""
+"""Shared fixtures: a throwaway copy of the project to break, a built site, a browser."""
 from __future__ import annotations
 
 import shutil
@@ -38,3 +38,16 @@ def built_site(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("site") / "site"
     return build_site(ROOT, out)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, one for the whole session: Playwright's sync API allows
+    only one running instance per thread."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium",
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()

@@ -21,16 +21,6 @@ def server(built_site):
     srv.shutdown()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium",
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("path", ["/", "/tahapan/inisiatif/", "/glosarium/", "/sumber/"])
 def test_page_requests_nothing_from_other_hosts(server, browser, path):
     page = browser.new_page()

@@ -234,7 +234,10 @@ def test_pages_render_numbers_from_the_data(built_site):
 
 def test_fragment_citations_reach_the_page_reference_list(built_site):
     data = load_guide_data()
-    number = list(data.index["sources"]).index("catatan-riset-penyusun") + 1
+    # cited only by the scoring fragments, never by the chapter's own text
+    source_id = data.items("editions")[-1].scoring.count_max.sources[0]
+    assert source_id not in (ROOT / "docs/iid/index.md").read_text(encoding="utf-8")
+    number = list(data.index["sources"]).index(source_id) + 1
     html = (built_site / "iid/index.html").read_text(encoding="utf-8")
     references = html.split('class="klik-references"', 1)[1]
     assert f'<li value="{number}">' in references
@@ -334,3 +337,63 @@ def test_calendar_activity_outside_the_cycle_is_a_data_error(project):
         p / "guide_data/calendar.yml", "    end: {anchor: close, offset: 2}", "    end: {anchor: close, offset: 9}"))
     assert re.search(r"calendar\.yml, baris \d+, kunci `activities\[\d+\]\.start`: kegiatan `evaluasi` jatuh "
                      r"di luar siklus dua belas bulan", message), message
+
+
+# ------------------------------------------------------- reporting requirements
+
+
+def test_chapters_quote_reporting_requirements_from_the_data(project):
+    """Change every numeric reporting rule in a copy: no built page keeps the old number."""
+    path = project / "guide_data/iid/2024.yml"
+    replace(path, "  max_age_years:\n    value: 2\n", "  max_age_years:\n    value: 3\n")
+    replace(path, "  max_submissions:\n    value: 2\n", "  max_submissions:\n    value: 4\n")
+    replace(path, "  min_basic_service_affairs:\n    value: 2\n", "  min_basic_service_affairs:\n    value: 5\n")
+    replace(path, "  design_min_words:\n    value: 300\n", "  design_min_words:\n    value: 450\n")
+    site = build_site(project, project / "site")
+    texts = {p.parent.relative_to(site).as_posix(): re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", p.read_text(encoding="utf-8")))
+             for p in site.rglob("index.html")}
+    stale = [r"\bdua tahun terakhir\b", r"lebih dari dua tahun", r"diajukan dua kali", r"\b300 kata\b",
+             r"\bdua dari enam urusan\b", r"\b2 dari 6 urusan\b"]
+    # the changes page shows each edition's own values (2025 keeps its recorded rule)
+    found = [(page, pat) for page, text in texts.items() if page != "iid/perubahan"
+             for pat in stale if re.search(pat, text, re.I)]
+    assert not found, f"angka syarat pelaporan ditulis langsung, bukan dari data: {found}"
+    assert "tiga tahun terakhir" in texts["faq"] and "tiga tahun terakhir" in texts["iid"]
+    assert "diajukan empat kali" in texts["tahapan"]
+    assert "lima dari enam urusan" in texts["proposal"]
+    assert "450 kata" in texts["proposal"] and "450 kata" in texts["tahapan/inisiatif"]
+
+
+def test_reporting_note_with_a_requirement_needs_its_placeholder(project):
+    replace(project / "guide_data/iga.yml", "dalam {n} tahun terakhir", "dalam dua tahun terakhir")
+    message = errors_for(project, lambda p: None)
+    assert "reporting_notes" in message and "{n}" in message and "Perbaikan" in message
+
+
+def test_reporting_note_requirement_must_exist_in_the_newest_edition(project):
+    def drop(p):
+        text = (p / "guide_data/iid/2024.yml").read_text(encoding="utf-8")
+        head, rest = text.split("  max_submissions:\n", 1)
+        rest = rest.split("  min_basic_service_affairs:\n", 1)[1]
+        (p / "guide_data/iid/2024.yml").write_text(head + "  min_basic_service_affairs:\n" + rest, encoding="utf-8")
+    message = errors_for(project, drop)
+    assert "requirements.max_submissions" in message and "guide_data/iid/2024.yml" in message
+
+
+def test_requirement_share_cannot_exceed_its_list(project):
+    message = errors_for(project, lambda p: replace(p / "guide_data/iid/2024.yml",
+                                                    "  min_basic_service_affairs:\n    value: 2\n",
+                                                    "  min_basic_service_affairs:\n    value: 7\n"))
+    assert "min_basic_service_affairs" in message and "affairs" in message
+
+
+def test_change_page_lists_a_changed_requirement(built_site):
+    """2026 records a different share of basic-service affairs than 2024 (both in the data)."""
+    data = load_guide_data()
+    eds = {int(y): e for y, e in data.files["iid"].items()}
+    old = eds[2024].requirements.min_basic_service_affairs.value
+    new = eds[2026].requirements.min_basic_service_affairs.value
+    html = (built_site / "iid/perubahan/index.html").read_text(encoding="utf-8")
+    section = re.sub(r"<[^>]+>", " ", html.split('id="perubahan-2025-2026"', 1)[1])
+    label = editions.REQUIREMENT_LABELS["min_basic_service_affairs"]
+    assert re.search(rf"{re.escape(label)}\s+{old} dari 6\s+\(2024\)\s+{new} dari 6", section), section[:2000]
