@@ -123,6 +123,9 @@ def test_site_declares_and_preloads_only_the_web_subsets(built_site):
     urls = re.findall(r'url\("\.\./fonts/([^"]+)"\)', css)
     assert sorted(urls) == sorted(pageweight.web_font_name(n) for n in pageweight.WEB_FONTS)
     assert "font-display: swap" not in css  # a late font must not move the text
+    screen, _, paper = css.partition("@media print")
+    assert "italic" not in screen and "source-code-pro" not in screen  # print-only faces
+    assert "source-sans-3-id-400-italic" in paper and "source-code-pro-id-400-normal" in paper
     html = (built_site / "tahapan/inisiatif/index.html").read_text(encoding="utf-8")
     preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="font"[^>]*crossorigin>', html)
     assert len(preloads) == 2 and all((built_site / "tahapan/inisiatif" / p).resolve().is_file() for p in preloads)
