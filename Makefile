@@ -36,7 +36,7 @@ node_modules/.installed: package.json package-lock.json
 test: $(STAMP) sysdeps-test node_modules/.installed ## Run the whole test suite
 	$(PY) -m pytest
 
-serve: $(STAMP) sysdeps ## Live preview on http://127.0.0.1:8000
+serve: $(STAMP) sysdeps ## Live preview on http://127.0.0.1:8000 (PDF only with KLIK_PDF=1)
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 # Lighthouse lives in bench/ with its own lock file, so `make test` does not install it.

@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import downloads
 from .data import DataError, load_guide_data
 from .offline import OfflineError, build_offline_zip
 
@@ -24,12 +25,13 @@ class BuildError(Exception):
 
 
 def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str = "mkdocs.yml",
-               offline: bool = True) -> Path:
+               offline: bool = True, pdf: bool | None = None) -> Path:
     """Build into ``site_dir`` (default ``<root>/site``) or raise ``BuildError``.
 
-    MkDocs' hooks also write the search index; then (unless ``offline`` is
-    false) the offline copy goes to ``unduh/``. All inside the temporary
-    folder, before the swap.
+    MkDocs' hooks also write the search index and the PDF handbook; then (unless
+    ``offline`` is false) the offline copy goes to ``unduh/`` and joins the
+    downloads manifest. All inside the temporary folder, before the swap.
+    ``pdf`` overrides the ``KLIK_PDF`` switch for this build (None: leave it).
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -45,14 +47,25 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
     try:
         cwd = os.getcwd()
+        saved_switch = os.environ.get("KLIK_PDF")
         os.chdir(root)
         try:
+            if pdf is not None:
+                os.environ["KLIK_PDF"] = "1" if pdf else "0"
             config = load_config(str(root / config_file), site_dir=str(tmp), strict=True)
             mkdocs_build(config)
         finally:
             os.chdir(cwd)
+            if saved_switch is None:
+                os.environ.pop("KLIK_PDF", None)
+            else:
+                os.environ["KLIK_PDF"] = saved_switch
         if offline:
-            build_offline_zip(root, tmp, data, config_file)
+            archive = build_offline_zip(root, tmp, data, config_file)
+            downloads.register(tmp, archive.relative_to(tmp).as_posix(), kind="arsip",
+                               title=f"{data.region.book.title}: salinan luring (ZIP)",
+                               description="Seluruh situs untuk dibuka tanpa internet: ekstrak, lalu buka index.html.")
+            downloads.write(tmp, use_directory_urls=config["use_directory_urls"])
     except OfflineError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError(str(exc)) from None

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import pageweight, search, site  # noqa: E402
+from guidebook import downloads, pageweight, pdf, search, site  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
@@ -23,6 +23,7 @@ log = logging.getLogger("mkdocs.plugins.klik")
 
 def on_startup(command, dirty):
     pageweight.note_command(command)
+    pdf.note_command(command)
 
 
 def on_config(config):
@@ -34,7 +35,18 @@ def on_config(config):
     for problem in site.region_warnings(data):
         log.warning(problem)
     config["extra"]["klik_search"] = search.client_config()
+    pdf.configure(config, data)
     return config
+
+
+def on_pre_build(config):
+    pdf.start()
+    downloads.start(config["site_dir"])
+
+
+def on_nav(nav, config, files):
+    pdf.collect_nav(nav)
+    return nav
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -42,6 +54,11 @@ def on_page_markdown(markdown, page, config, files):
     if problem:
         log.warning(problem)
     return markdown
+
+
+def on_page_content(html, page, config, files):
+    pdf.collect_page(page, html, config)
+    return html
 
 
 def on_post_page(output, page, config):
@@ -53,6 +70,11 @@ def on_post_build(config):
     data = load_guide_data(root)
     site.write_region_assets(config, data)
     pageweight.optimize_images(Path(config["site_dir"]), Path(config["docs_dir"]), root / ".cache" / "images")
+    pdf.build_handbook(config, data)
+    try:
+        downloads.finish(config)  # after every hook's download; build.py adds the offline zip later
+    except downloads.DownloadError as exc:
+        raise Abort(str(exc)) from None
     if pageweight.publishing():  # not in `make serve`: the full stylesheets render the same
         pageweight.purge_theme_css(Path(config["site_dir"]), root / ".cache" / "css")
         pageweight.bundle_site_css(Path(config["site_dir"]), config["extra_css"])

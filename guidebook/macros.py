@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import render_iid, render_klinik
+from . import downloads, render_iid, render_klinik
 from .data import load_guide_data
 from .fmt import FILTERS
 from .render import Renderer, number_words, source_id_list
@@ -54,6 +54,7 @@ def define_env(env) -> None:
         "regulasi_daerah": lambda: renderer().local_regulations(),
         "siklus_labinov": lambda kartu=True: renderer().labinov_cycle(with_cards=kartu),
         "tautan": lambda target, anchor="": renderer().href(target, anchor),
+        "daftar_unduhan": downloads.placeholder,
     }
     macros.update(render_iid.page_macros(renderer))
     macros.update(render_klinik.page_macros(renderer))

@@ -107,6 +107,11 @@ def render_markdown(name: str, **context: Any) -> Markup:
     return Markup(_env().get_template(name).render(**context))
 
 
+def render_document(name: str, **context: Any) -> str:
+    """Render a whole document (the PDF book) as is: blank lines inside <pre> matter."""
+    return _env().get_template(name).render(**context)
+
+
 class Renderer:
     """The fragments one page can ask for. ``page_src`` is its source path under docs/."""
 

@@ -27,7 +27,9 @@ def copy_project(dest: Path) -> Path:
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
+def project(tmp_path, monkeypatch) -> Path:
+    """A copy to break. Its builds skip the PDF (fast); pass ``pdf=True`` to build_site for it."""
+    monkeypatch.setenv("KLIK_PDF", "0")
     return copy_project(tmp_path / "proj")
 
 
@@ -37,7 +39,7 @@ def built_site(tmp_path_factory) -> Path:
     from guidebook.build import build_site
 
     out = tmp_path_factory.mktemp("site") / "site"
-    return build_site(ROOT, out)
+    return build_site(ROOT, out, pdf=True)
 
 
 @pytest.fixture(scope="session")

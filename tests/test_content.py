@@ -23,7 +23,7 @@ DATA = ROOT / "guide_data"
 # Back matter and the home page: lists, answers and credits rather than chapters, so
 # they need no "Daftar periksa" of their own.
 BACK_MATTER = {"index.md", "glosarium.md", "sumber.md", "faq.md", "tentang.md", "adaptasi.md",
-               "daerah/regulasi.md", "daerah/kontak.md"}
+               "daerah/regulasi.md", "daerah/kontak.md", "unduh.md"}
 # The only places that may name the region (see README: what a fork edits).
 REGION_PAGES = ("daerah/", "tentang.md")
 
@@ -31,7 +31,8 @@ REGION_PAGES = ("daerah/", "tentang.md")
 NOT_ACRONYMS = {"II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII"}
 # Bibliographic text (titles and publishers of cited works, as published) is not the
 # guide's own prose; code is not prose either.
-SKIP_CLASSES = {"klik-cite", "klik-references", "klik-sources", "md-source", "headerlink"}
+SKIP_CLASSES = {"klik-cite", "klik-references", "klik-sources", "md-source", "headerlink",
+                "klik-downloads"}  # the generated file list: names, formats, sizes (KB, MB)
 SKIP_TAGS = {"code", "pre", "script", "style"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 

@@ -47,7 +47,7 @@ def swap_region(project: Path, fixture: Path = FIXTURE) -> Path:
 @pytest.fixture(scope="module")
 def fork_site(tmp_path_factory) -> Path:
     project = swap_region(copy_project(tmp_path_factory.mktemp("fork") / "proj"))
-    return build_site(project, project / "site")
+    return build_site(project, project / "site", pdf=True)
 
 
 def page_text(path: Path) -> str:
@@ -189,10 +189,7 @@ def test_origin_credit_stays_on_the_about_page(fork_site):
 
 def fork_pdf(site: Path) -> Path:
     pdf = site / "unduh" / f"{SECOND['book']['slug']}.pdf"
-    if not pdf.is_file():
-        pytest.skip(f"no handbook PDF in the build output ({pdf.relative_to(site)}): the PDF builder "
-                    "(guidebook/pdf.py) is not part of this build yet; the lead makes this test mandatory "
-                    "once it is merged")
+    assert pdf.is_file(), f"no handbook PDF in the build output ({pdf.relative_to(site)})"
     return pdf
 
 
@@ -219,12 +216,19 @@ def test_pdf_names_the_original_region_only_in_the_about_chapter(fork_site):
     pages = [i for i, page in enumerate(reader.pages) if mentions(page.extract_text() or "", old)]
     if not pages:
         return
-    starts = sorted((reader.get_destination_page_number(item), item.title)
-                    for item in reader.outline if not isinstance(item, list))
-    about = [i for i, (_, t) in enumerate(starts) if t.strip().lower().startswith("tentang panduan")]
+    def flat(items, depth=0):  # parts nest their chapters in the outline
+        for item in items:
+            if isinstance(item, list):
+                yield from flat(item, depth + 1)
+            else:
+                yield reader.get_destination_page_number(item), depth, item.title
+
+    entries = list(flat(reader.outline))
+    about = [i for i, (_, _, t) in enumerate(entries) if "tentang panduan" in t.lower()]  # "Bab 6. Tentang ..."
     assert about, f"{old!r} is on PDF pages {pages} and the outline has no 'Tentang panduan ini' chapter"
-    first = starts[about[0]][0]
-    last = starts[about[0] + 1][0] - 1 if about[0] + 1 < len(starts) else len(reader.pages) - 1
+    first, depth, _ = entries[about[0]]
+    after = [p for p, d, _ in entries[about[0] + 1:] if d <= depth]
+    last = after[0] - 1 if after else len(reader.pages) - 1
     outside = [p + 1 for p in pages if not first <= p <= last]
     assert not outside, f"{old!r} is on PDF pages {outside}, outside the 'Tentang panduan ini' chapter"
 
