@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help build offline test linkcheck serve region clean lock sysdeps sysdeps-test
+.PHONY: help build offline test linkcheck serve region assess bench clean lock sysdeps sysdeps-test
 
 help: ## Show the available commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,18 @@ linkcheck: build ## Check internal and external links of site/ (needs a network)
 
 serve: $(STAMP) sysdeps ## Live preview on http://127.0.0.1:8000 (PDF only with KLIK_PDF=1)
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+assess: $(STAMP) ## Simulate the IID from an answers file: make assess FILE=jawaban.yml
+	@test -n "$(FILE)" || { echo "Tulis berkas jawabannya: make assess FILE=jawaban.yml" >&2; exit 2; }
+	$(PY) scripts/assess.py "$(FILE)"
+
+# Lighthouse lives in bench/ with its own lock file, so `make test` does not install it.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --silent --no-audit --no-fund
+	@touch $@
+
+bench: $(STAMP) sysdeps sysdeps-test bench/node_modules/.installed ## Time every build stage, weigh pages, Lighthouse (bench/results.json); BENCH_ARGS=--quick
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 region: $(STAMP) ## Start a new region's guide: asks for the facts (or ARGS="--bantuan")
 	$(PY) scripts/new_region.py $(ARGS)

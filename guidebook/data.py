@@ -48,6 +48,7 @@ COLLECTIONS: dict[str, tuple[str, str | None, str]] = {
     "services": ("services", "services", "id"),
     "roles": ("services", "roles", "id"),
     "editions": ("iid", None, "year"),
+    "templates": ("templates", None, "id"),
     "labinov": ("labinov", "phases", "id"),
 }
 
@@ -391,6 +392,7 @@ _COLLECTION_LABEL = {
     "sources": "daftar sumber (sources.yml)", "stages": "daftar tahapan (stages.yml)",
     "terms": "glosarium (glossary.yml)", "regulations": "daftar regulasi (regulations.yml)",
     "services": "layanan klinik (services.yml)", "editions": "edisi IID (folder iid/)",
+    "templates": "templat (folder templates/)",
     "labinov": "tahap Laboratorium Inovasi (labinov.yml)",
     "roles": "daftar peran klinik (services.yml, bagian roles)",
     "indicators": "katalog indikator edisi IID terbaru (folder iid/)",

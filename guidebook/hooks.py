@@ -15,19 +15,23 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import Abort  # noqa: E402
 
-from guidebook import a11y, csp, downloads, pagecheck, pdf, safety, search, site  # noqa: E402
+from guidebook import a11y, csp, downloads, pagecheck, pageweight, pdf, safety, search, site, tools, worksheets  # noqa: E402
 from guidebook.data import DataError, load_guide_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.klik")
 
 
 def on_startup(command, dirty):
+    pageweight.note_command(command)
     pdf.note_command(command)
 
 
 def on_config(config):
     try:
         data = load_guide_data(Path(config.config_file_path).parent)
+        issues = worksheets.template_issues(data)
+        if issues:
+            raise DataError(issues)
     except DataError as exc:
         raise Abort(str(exc)) from None
     site.apply_region(config, data)
@@ -70,16 +74,22 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    return search.mark_page(output, page)
+    return search.mark_page(pageweight.slim_page(output), page)
 
 
 def on_post_build(config):
-    data = load_guide_data(Path(config.config_file_path).parent)
+    root = Path(config.config_file_path).parent
+    data = load_guide_data(root)
     site.write_region_assets(config, data)
+    tools.write_outputs(data, Path(config["site_dir"]))  # registers its downloads
+    pageweight.optimize_images(Path(config["site_dir"]), Path(config["docs_dir"]), root / ".cache" / "images")
     pdf.build_handbook(config, data)
     try:
         downloads.finish(config)  # after every hook's download; build.py adds the offline zip later
     except downloads.DownloadError as exc:
         raise Abort(str(exc)) from None
+    if pageweight.publishing():  # not in `make serve`: the full stylesheets render the same
+        pageweight.purge_theme_css(Path(config["site_dir"]), root / ".cache" / "css")
+        pageweight.bundle_site_css(Path(config["site_dir"]), config["extra_css"])
     search.index_built_site(config)
     csp.finalize(config["site_dir"])  # last: it hashes every inline script of the final pages

@@ -12,6 +12,7 @@ from . import downloads, render_iid, render_klinik
 from .data import load_guide_data
 from .fmt import FILTERS
 from .render import Renderer, number_words, source_id_list
+from .tools import tool_macros
 
 
 def on_pre_page_macros(env) -> None:
@@ -64,6 +65,7 @@ def define_env(env) -> None:
     }
     macros.update(render_iid.page_macros(renderer))
     macros.update(render_klinik.page_macros(renderer))
+    macros.update(tool_macros(data, page_src, cite, env.conf))
     for name, fn in macros.items():
         env.macro(fn, name)
     env.filter(number_words, "terbilang")  # {{ 5|terbilang }} -> "lima"

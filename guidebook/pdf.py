@@ -32,7 +32,7 @@ from urllib.request import url2pathname
 
 from mkdocs.exceptions import Abort
 
-from . import downloads
+from . import cache, downloads
 from .book import BookError, BookMeta, NavNode, WebPage, assemble, build_units
 from .data import GuideData
 from .render import TEMPLATE_DIR
@@ -189,10 +189,13 @@ def _hermetic_fetcher(roots: list[Path]):
                     raise OutsideBuild(f"berkas di luar folder pembangunan: {path}")
                 if not path.is_file():
                     raise OutsideBuild(f"berkas tidak ditemukan: {path}")
+                self.seen.append(path)  # the render's inputs besides the HTML (cache key)
                 return super().fetch(url, headers)
             raise OutsideBuild(f"alamat di luar situs: {url}")
 
-    return HermeticFetcher([Path(r).resolve() for r in roots])
+    fetcher = HermeticFetcher([Path(r).resolve() for r in roots])
+    fetcher.seen = []
+    return fetcher
 
 
 class _WeasyLog(logging.Handler):
@@ -320,7 +323,7 @@ def _write_page_numbers(html: str, where: dict[str, str]) -> str:
 
 
 def render_pdf(html: str, target: Path, *, base_dir: Path, roots: list[Path],
-               main_anchor: str | None = None) -> int:
+               main_anchor: str | None = None, inputs: list[Path] | None = None) -> int:
     """Render the book HTML into ``target`` (tagged PDF/UA-1); return the page count.
 
     ``main_anchor`` is the id that opens the main matter, where page numbers
@@ -332,6 +335,8 @@ def render_pdf(html: str, target: Path, *, base_dir: Path, roots: list[Path],
     printed number is checked against where its target landed; when one is
     wrong, the numbers are written into the HTML and the book is laid out again
     until they agree.
+
+    ``inputs``, when given, receives every file WeasyPrint read (for the cache).
 
     Raises ``BookError`` when WeasyPrint wants anything outside ``roots`` or
     reports an error (a missing image, an image without alt text ...).
@@ -374,6 +379,8 @@ def render_pdf(html: str, target: Path, *, base_dir: Path, roots: list[Path],
         raise BookError(_weasyprint_errors(watch.errors))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
+    if inputs is not None:
+        inputs.extend(fetcher.seen)
     return len(document.pages)
 
 
@@ -386,6 +393,27 @@ def _weasyprint_errors(errors: list[str]) -> str:
         else:
             hints.append(msg)
     return "WeasyPrint melaporkan kesalahan:\n- " + "\n- ".join(hints)
+
+
+def _render_cached(html: str, target: Path, *, root: Path, base_dir: Path, roots: list[Path],
+                   main_anchor: str | None, page_size: str) -> tuple[int, bool]:
+    """``render_pdf`` through the content-hash cache (``guidebook/cache.py``).
+
+    The key holds the exact book HTML, the render options and the versions of
+    WeasyPrint and pydyf; every file the fetcher served is checked by its hash.
+    """
+    import pydyf
+    import weasyprint
+
+    def produce(path: Path):
+        inputs: list[Path] = []
+        count = render_pdf(html, path, base_dir=base_dir, roots=roots, main_anchor=main_anchor, inputs=inputs)
+        return count, inputs
+
+    key = [html, f"weasyprint={weasyprint.__version__}", f"pydyf={pydyf.__version__}", "pdf/ua-1",
+           f"page_size={page_size}", f"main_anchor={main_anchor}", f"max_fixups={MAX_FIXUPS}",
+           f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}"]
+    return cache.cached_file("pdf", key, target, produce, root=root, base=base_dir)
 
 
 def build_handbook(config, data: GuideData) -> Path | None:
@@ -415,14 +443,15 @@ def build_handbook(config, data: GuideData) -> Path | None:
         if config["theme"].custom_dir:
             roots.append(Path(config["theme"].custom_dir))
         main = next((u.anchor for u in units if u.kind in ("part", "chapter", "back")), None)
-        count = render_pdf(html, site_dir / rel, base_dir=site_dir, roots=roots, main_anchor=main)
+        count, reused = _render_cached(html, site_dir / rel, root=root, base_dir=site_dir, roots=roots,
+                                       main_anchor=main, page_size=region.book.page_size)
     except BookError as exc:
         raise Abort(f"Buku PDF gagal dibuat.\n{exc}") from None
     item = downloads.register(
         site_dir, rel, title=f"{region.book.title} (buku panduan, PDF)", kind="buku",
         description=f"{count} halaman, ukuran {region.book.page_size}, {region.book.edition} ({region.book.year})")
     done = time.perf_counter()
-    log.info("PDF: selesai, %d halaman, %s, %.1f detik (menyusun %.2f, WeasyPrint %.1f; CPU %.1f) -> %s",
-             count, downloads.human_size(item.bytes), done - started, assembled - started, done - assembled,
-             time.process_time() - cpu, rel)
+    log.info("PDF: selesai, %d halaman, %s, %.1f detik (menyusun %.2f, %s %.1f; CPU %.1f) -> %s",
+             count, downloads.human_size(item.bytes), done - started, assembled - started,
+             "salin dari cache" if reused else "WeasyPrint", done - assembled, time.process_time() - cpu, rel)
     return site_dir / rel

@@ -1,6 +1,7 @@
 """Shared fixtures: a throwaway copy of the project to break, a built site, a server and a browser."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -9,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# Tests check real rendering: no build may take its PDF from the build cache
+# (tests/test_cache.py turns it on with a cache folder of its own).
+os.environ["KLIK_CACHE"] = "0"
 
 PROJECT_PARTS = ["guide_data", "docs", "overrides", "mkdocs.yml", "macros.py"]
 
@@ -31,6 +35,18 @@ def project(tmp_path, monkeypatch) -> Path:
     """A copy to break. Its builds skip the PDF (fast); pass ``pdf=True`` to build_site for it."""
     monkeypatch.setenv("KLIK_PDF", "0")
     return copy_project(tmp_path / "proj")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, one per test session (Playwright allows one sync driver at a time)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium",
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

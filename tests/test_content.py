@@ -24,6 +24,8 @@ DATA = ROOT / "guide_data"
 # they need no "Daftar periksa" of their own.
 BACK_MATTER = {"index.md", "glosarium.md", "sumber.md", "faq.md", "tentang.md", "adaptasi.md", "aksesibilitas.md",
                "daerah/regulasi.md", "daerah/kontak.md", "unduh.md"}
+# Working tools (calculator, checklists, templates): pages to use, not chapters to read.
+TOOL_PAGES = ("alat/",)
 # The only places that may name the region (see README: what a fork edits).
 REGION_PAGES = ("daerah/", "tentang.md")
 
@@ -184,7 +186,7 @@ def headings(page: Path, level: int = 2) -> list[str]:
 def test_chapters_end_with_a_checklist_then_their_references(built_site):
     for source in markdown_pages():
         rel = source.relative_to(DOCS).as_posix()
-        if rel in BACK_MATTER:
+        if rel in BACK_MATTER or rel.startswith(TOOL_PAGES):
             continue
         page = built_page_for(built_site, rel)
         html_text = page.read_text(encoding="utf-8")
