@@ -260,9 +260,10 @@ def test_manifest_lists_every_download_with_its_size_and_hash(built_site):
         data = (built_site / item["path"]).read_bytes()
         assert item["bytes"] == len(data)
         assert item["sha256"] == hashlib.sha256(data).hexdigest()
-    files = {p.relative_to(built_site).as_posix() for p in (built_site / "unduh").iterdir()
+    files = {p.relative_to(built_site).as_posix() for p in (built_site / "unduh").rglob("*")
              if p.suffix in (".pdf", ".zip", ".docx")}
-    assert files == {d["path"] for d in manifest["downloads"]}
+    assert files == {d["path"] for d in manifest["downloads"] if d["path"].startswith("unduh/")}
+    assert {d["kind"] for d in manifest["downloads"]} >= {"buku", "arsip", "lembar-kerja", "templat"}
 
 
 def test_downloads_page_lists_exactly_the_manifest(built_site):
@@ -342,7 +343,8 @@ def test_external_image_fails_the_build_and_keeps_the_site(project):
 def test_html_only_build_points_to_the_downloads_page(project):
     site = build_site(project, project / "site", offline=False)  # KLIK_PDF=0 from the fixture
     assert not (site / PDF_PATH).exists()
-    assert json.loads((site / "unduh/manifest.json").read_text(encoding="utf-8"))["downloads"] == []
+    listed = json.loads((site / "unduh/manifest.json").read_text(encoding="utf-8"))["downloads"]
+    assert not [d for d in listed if d["kind"] in ("buku", "arsip")]  # no handbook, no offline copy
     html = (site / "tahapan/inisiatif/index.html").read_text(encoding="utf-8")
     assert re.search(r'<a class="klik-unduh[^"]*" href="\.\./\.\./unduh/"', html)
     assert "KLIK_PDF=1" in (site / "unduh/index.html").read_text(encoding="utf-8")
@@ -360,7 +362,7 @@ def test_offline_copy_has_no_pdf_and_links_to_the_web_one(built_site):
     (archive,) = (built_site / "unduh").glob("*-offline.zip")
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
-        assert not [n for n in names if n.endswith(".pdf")]
+        assert not [n for n in names if n.endswith(PDF_PATH)]  # the worksheets may travel along
         page = zf.read(next(n for n in names if n.endswith("tahapan/inisiatif.html"))).decode("utf-8")
     link = re.search(r'<a class="klik-unduh[^"]*" href="([^"]+)"', page).group(1)
     assert link == REGION.site.url + PDF_PATH

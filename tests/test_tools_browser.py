@@ -49,11 +49,14 @@ def page(chromium):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("console", lambda m: errors.append(f"{m.text} [{m.location.get('url', '')}]") if m.type == "error" else None)
     pg.on("dialog", lambda d: d.accept())
     yield pg
     context.close()
-    assert errors == []
+    # From file:// (the offline copy) Chromium fetches web fonts in CORS mode, which an
+    # opaque origin cannot pass: the text falls back to system fonts; nothing else may fail.
+    font_from_file = re.compile(r"(Access to font at 'file:|Failed to load resource: net::ERR_FAILED \[file:.*\.woff2\])")
+    assert [e for e in errors if not font_from_file.match(e)] == []
 
 
 @pytest.fixture(scope="module")
@@ -412,7 +415,8 @@ def test_tools_have_no_axe_violations(page, site_url, path, selectors):
     if path == CALC:
         page.get_by_role("button", name="Tambah inovasi").click()
     page.evaluate("document.querySelectorAll('.md-content details').forEach(d => d.open = true)")
-    page.add_script_tag(path=str(ROOT / "node_modules/axe-core/axe.min.js"))
+    # evaluated by the test driver, not as a <script> tag: the page's CSP stays on
+    page.evaluate((ROOT / "node_modules/axe-core/axe.min.js").read_text(encoding="utf-8"))
     result = page.evaluate("async (sels) => await axe.run({include: sels.map(s => [s])}, "
                            "{resultTypes: ['violations']})", selectors)
     problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]

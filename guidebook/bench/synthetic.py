@@ -23,6 +23,7 @@ import yaml
 from ..data import ROOT
 
 SECTION = "sintetis"  # folder under docs/ and the nav section of the generated chapters
+APPENDICES = "Lampiran"  # nav section the generated chapters go before
 PART_SIZE = 10
 
 # What a project copy leaves out: version control, environments, outputs, caches.
@@ -191,7 +192,9 @@ def make_synthetic_guide(n: int, dest: Path, root: Path = ROOT) -> Path:
     config_path = dest / "mkdocs.yml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     nav = config["nav"]
-    nav.insert(max(len(nav) - 1, 0), {"Bab sintetis": parts})  # before the appendices
+    names = [next(iter(item)) if isinstance(item, dict) else None for item in nav]
+    at = names.index(APPENDICES) if APPENDICES in names else max(len(nav) - 1, 0)
+    nav.insert(at, {"Bab sintetis": parts})  # before the appendices, as a real handbook
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return dest
 

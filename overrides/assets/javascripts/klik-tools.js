@@ -34,7 +34,25 @@
     }, Promise.resolve()).catch(function () { /* the tool shows its own loading message */ });
   }
 
+  /* The tools' stylesheet: in the head of a tool page that was loaded directly, added here
+   * when instant navigation swaps a tool page in. */
+  var STYLE_FOR = "[data-klik-iid], [data-klik-checklist], .klik-template";
+  var cssHref = base.replace(/javascripts\/$/, "css/") + "klik-tools.css";
+
+  function addStyles() {
+    if (!document.querySelector(STYLE_FOR)) return;
+    var present = Array.prototype.some.call(document.querySelectorAll("link[rel=stylesheet]"), function (l) {
+      return /(^|\/)klik-tools\.css$/.test(l.getAttribute("href") || "");
+    });
+    if (present) return;
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = cssHref;
+    document.head.appendChild(link);
+  }
+
   function check() {
+    addStyles();
     TOOLS.forEach(function (tool) {
       if (document.querySelector(tool[0])) addInOrder(tool[1]);
     });
