@@ -137,6 +137,7 @@ def write(site_dir: Path | str, *, use_directory_urls: bool = True, web_page: st
         rows = [{"item": d, "href": posixpath.relpath(d.path, here or "."), "size": human_size(d.bytes),
                  "kind": KINDS[d.kind]} for d in items]
         filled = render_template("downloads.html", rows=rows, web_page=web_page,
+                                 has_book=any(d.kind == "buku" for d in items),
                                  manifest_href=posixpath.relpath(MANIFEST, here or "."))
         page.write_text(_FILLED.sub(lambda _: START + str(filled) + END, html, count=1), encoding="utf-8")
     return manifest

@@ -91,5 +91,6 @@ def on_post_build(config):
     if pageweight.publishing():  # not in `make serve`: the full stylesheets render the same
         pageweight.purge_theme_css(Path(config["site_dir"]), root / ".cache" / "css")
         pageweight.bundle_site_css(Path(config["site_dir"]), config["extra_css"])
+        pageweight.compact_site_js(Path(config["site_dir"]), config["extra_javascript"])
     search.index_built_site(config)
     csp.finalize(config["site_dir"])  # last: it hashes every inline script of the final pages

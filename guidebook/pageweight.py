@@ -19,6 +19,8 @@ Four jobs, each run by a MkDocs hook:
 * ``bundle_site_css``: our own small stylesheets (``extra_css``: fonts, region
   colours, components) reach the reader as one file instead of four or five
   requests; the separate files stay for anything else that reads them (the PDF).
+  Comments and extra whitespace are dropped (``compact_css``); ``compact_site_js``
+  does the same, conservatively, for the site's copies of our own scripts.
 * ``subset_web_fonts``: the committed web fonts hold only the characters Bahasa
   Indonesia needs (``scripts/subset_fonts.py`` writes them from the full Latin files,
   which stay for the PDF). A character outside the subset falls back to the reader's
@@ -298,8 +300,8 @@ def bundle_site_css(site_dir: Path, extra_css: list[str]) -> str | None:
              and (site_dir / p).is_file()]
     if len(paths) < 2:
         return None
-    body = "".join(f"/* {p} */\n" + _rebase_urls((site_dir / p).read_text(encoding="utf-8"), p, "assets/css/x.css")
-                   + "\n" for p in paths)
+    body = "\n".join(compact_css(_rebase_urls((site_dir / p).read_text(encoding="utf-8"), p, "assets/css/x.css"))
+                     for p in paths) + "\n"
     bundle = f"assets/css/klik.{hashlib.sha256(body.encode()).hexdigest()[:8]}.css"
     (site_dir / bundle).parent.mkdir(parents=True, exist_ok=True)
     (site_dir / bundle).write_text(body, encoding="utf-8")
@@ -316,6 +318,71 @@ def bundle_site_css(site_dir: Path, extra_css: list[str]) -> str | None:
 
     _rewrite_pages(site_dir, relink)
     return bundle
+
+
+def compact_css(css: str) -> str:
+    """``css`` without comments and with every run of whitespace as one space (strings
+    and ``url()`` tokens are kept as they are): what a reader does not need to download."""
+    import tinycss2
+
+    def squeeze(tokens) -> None:
+        for token in tokens:
+            if token.type == "whitespace":
+                token.value = " "
+            for attr in ("prelude", "content", "arguments"):
+                inner = getattr(token, attr, None)
+                if isinstance(inner, list):
+                    squeeze(inner)
+
+    nodes = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    squeeze(nodes)
+    return "\n".join(tinycss2.serialize([node]).strip() for node in nodes)
+
+
+def compact_js(source: str) -> str:
+    """Our own scripts without their comment lines, blank lines and indentation.
+
+    Deliberately modest (no parser): only whole-line ``//`` comments and ``/* ... */``
+    blocks that start a line and end one are dropped; a comment after code stays. Line
+    breaks stay, so automatic semicolon insertion reads the code as before. A script
+    with a template literal (a backtick) keeps its indentation, which may be text."""
+    keep_indent = "`" in "\n".join(l for l in source.splitlines() if not l.strip().startswith(("//", "*", "/*")))
+    out, in_block = [], False
+    for line in source.splitlines():
+        text = line.strip()
+        if in_block:
+            if "*/" in text:
+                in_block = False
+                rest = text.split("*/", 1)[1].strip()
+                if rest:  # code after the comment on the same line: keep the line whole
+                    out.append(line if keep_indent else text)
+            continue
+        if not text or text.startswith("//"):
+            continue
+        if text.startswith("/*"):
+            if "*/" not in text[2:]:
+                in_block = True
+                continue
+            if text.endswith("*/") and text.count("*/") == 1:
+                continue
+        out.append(line if keep_indent else text)
+    return "\n".join(out) + "\n"
+
+
+def compact_site_js(site_dir: Path, extra_javascript) -> list[tuple[str, int, int]]:
+    """Compact the site's copies of our ``extra_javascript`` files (the sources in
+    ``overrides/`` keep their comments); (path, bytes before, after)."""
+    report = []
+    for item in extra_javascript:
+        rel = str(getattr(item, "path", item))
+        target = Path(site_dir) / rel
+        if re.match(r"^[a-z]+:|^/", rel) or not rel.endswith(".js") or not target.is_file():
+            continue
+        source = target.read_text(encoding="utf-8")
+        compact = compact_js(source)
+        target.write_text(compact, encoding="utf-8")
+        report.append((rel, len(source.encode()), len(compact.encode())))
+    return report
 
 
 # ----------------------------------------------------------------- fonts

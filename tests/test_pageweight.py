@@ -176,7 +176,8 @@ def test_our_stylesheets_reach_the_reader_as_one_file(built_site):
         assert "assets/css/fonts.css" not in page and "stylesheets/region.css" not in page
     css = (built_site / bundle).read_text(encoding="utf-8")
     for part in ("assets/css/fonts.css", "assets/css/klik.css", "assets/stylesheets/region.css"):
-        assert f"/* {part} */" in css and (built_site / part).is_file()  # the parts stay (the PDF reads them)
+        text = (built_site / part).read_text(encoding="utf-8")  # the parts stay (the PDF reads them)
+        assert pageweight.compact_css(pageweight._rebase_urls(text, part, "assets/css/x.css")) in css, part
     for url in re.findall(r'url\("([^"]+)"\)', css):
         assert (built_site / "assets/css" / url).resolve().is_file(), url
 
@@ -280,3 +281,28 @@ def test_serve_skips_the_stylesheet_purge(monkeypatch):
     assert not pageweight.publishing()
     monkeypatch.setitem(pageweight._command, "name", "build")
     assert pageweight.publishing()
+
+
+def test_compact_css_drops_comments_and_spaces_but_not_strings():
+    css = '/* judul */\n.a  >  .b {\n  content: "dua  spasi /* bukan komentar */";\n  background: url("x y.svg");\n}\n@media (max-width: 10em) {\n  /* dalam */\n  .c { color: red }\n}\n'
+    out = pageweight.compact_css(css)
+    assert "judul" not in out and "dalam" not in out and "\n  " not in out
+    assert '"dua  spasi /* bukan komentar */"' in out and 'url("x y.svg")' in out
+    assert ".a > .b {" in out and "@media (max-width: 10em) {" in out and ".c { color: red }" in out
+
+
+def test_compact_js_drops_whole_line_comments_only():
+    js = ('/* Pemuat.\n * baris kedua\n */\n(function () {\n  // komentar\n  var a = "// bukan komentar";\n'
+          '  var b = 1; // sesudah kode tetap\n  /* singkat */\n  /* awal */ var c = 2;\n\n  return a + b + c;\n})();\n')
+    out = pageweight.compact_js(js)
+    assert out == ('(function () {\nvar a = "// bukan komentar";\nvar b = 1; // sesudah kode tetap\n'
+                   '/* awal */ var c = 2;\nreturn a + b + c;\n})();\n')
+    template = "var t = `\n  baris\n`;\n// x\n"
+    assert pageweight.compact_js(template) == "var t = `\n  baris\n`;\n"
+
+
+def test_served_scripts_and_bundle_are_compact(built_site):
+    bundle = next((built_site / "assets/css").glob("klik.*.css")).read_text(encoding="utf-8")
+    assert "/*" not in bundle
+    search_js = (built_site / "assets/js/search.js").read_text(encoding="utf-8")
+    assert not [line for line in search_js.splitlines() if line.strip().startswith("//") or not line.strip()]
