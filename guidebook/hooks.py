@@ -38,7 +38,9 @@ def on_config(config):
     for problem in site.region_warnings(data):
         log.warning(problem)
     safety.escape_config(config)
-    config["extra"]["klik_csp"] = csp.meta_policy()
+    # `make serve` injects MkDocs' live-reload script into every page it serves; a policy
+    # would block it, so the preview carries none (the built site always does).
+    config["extra"]["klik_csp"] = csp.meta_policy() if pageweight.publishing() else ""
     config["extra"]["klik_search"] = search.client_config()
     pdf.configure(config, data)
     return config
@@ -92,5 +94,5 @@ def on_post_build(config):
         pageweight.purge_theme_css(Path(config["site_dir"]), root / ".cache" / "css")
         pageweight.bundle_site_css(Path(config["site_dir"]), config["extra_css"])
         pageweight.compact_site_js(Path(config["site_dir"]), config["extra_javascript"])
-    search.index_built_site(config)
+    search.index_built_site(config, preview=not pageweight.publishing())
     csp.finalize(config["site_dir"])  # last: it hashes every inline script of the final pages

@@ -394,20 +394,45 @@ def _in_own_thread(work):
         return pool.submit(work).result()
 
 
-def index_built_site(config) -> None:
+_preview: dict[str, Path] = {}  # `make serve`: the first build's index, kept for its rebuilds
+
+
+def index_built_site(config, *, preview: bool = False) -> None:
     """MkDocs ``on_post_build``: index what was just built (also for ``mkdocs serve``).
 
-    A build with Material's own search plugin (the offline copy) keeps lunr.
+    A build with Material's own search plugin (the offline copy) keeps lunr. In a live
+    preview (``preview``) only the first build is indexed; rebuilds after an edit put
+    that index back (about a second saved on every save; results for the edited page
+    may lag until the next ``make serve`` or ``make build``).
     """
+    import shutil
+    import tempfile
+
     from mkdocs.exceptions import Abort
 
     if "material/search" in config.plugins:
+        return
+    target = Path(config["site_dir"]) / "pagefind"
+    kept = _preview.get(str(target))
+    if preview and kept is not None and kept.is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(kept, target)
+        log.info("Indeks pencarian: pratinjau memakai indeks dari awal `make serve` "
+                 "(hasil untuk halaman yang baru disunting diperbarui oleh `make build`)")
         return
     try:
         stats = index_site(Path(config["site_dir"]), load_guide_data(Path(config.config_file_path).parent))
     except SearchIndexError as exc:
         raise Abort(str(exc)) from None
     log.info(stats.summary())
+    if preview:
+        import atexit
+
+        holder = Path(tempfile.mkdtemp(prefix="klik-pratinjau-pagefind-"))
+        atexit.register(shutil.rmtree, holder, True)
+        kept = holder / "pagefind"
+        shutil.copytree(target, kept)
+        _preview[str(target)] = kept
 
 
 # -------------------------------------------------------------- measuring
