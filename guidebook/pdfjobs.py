@@ -5,7 +5,7 @@ book HTML is therefore cut at unit boundaries into a front chunk (cover, imprint
 table of contents, introduction) and a few main chunks of whole parts and
 chapters, balanced by size and never larger than ``MAX_CHUNK_PAGES`` estimated
 pages. Each chunk is rendered by a fresh worker process; the pieces are then
-joined with pikepdf into the same document a single pass would give:
+joined, one at a time, into the same document a single pass would give:
 
 * Every unit starts on a right-hand page, so a chunk's page count does not
   depend on where it starts; a chunk with an odd page count is followed by a
@@ -17,10 +17,12 @@ joined with pikepdf into the same document a single pass would give:
   round the numbers are checked against where each target landed; the chunks
   with a wrong start or a wrong printed number are rendered again (bounded).
 * The joined PDF keeps one tagged structure tree (PDF/UA-1: one Document
-  element, renumbered /StructParents and /ParentTree), the named destinations
-  of every chunk (so links between chunks work), one outline built from every
-  chunk's bookmarks with WeasyPrint's own nesting rule, /PageLabels, the front
-  chunk's document info and XMP metadata, and a deterministic /ID.
+  element, renumbered /StructParents and /ParentTree), named destinations for
+  every anchor of every chunk (so links between chunks work), one outline built
+  from every chunk's bookmarks with WeasyPrint's own nesting rule, /PageLabels,
+  the front chunk's document info and XMP metadata, and a deterministic /ID.
+  The join streams object by object (``join_chunks``): its memory is about one
+  chunk's PDF, whatever the size of the book.
 
 ``KLIK_PDF_JOBS=1`` (or a single core) keeps the single-pass render of
 ``guidebook/pdf.py``, which the tests use as the reference.
@@ -34,9 +36,12 @@ import logging
 import math
 import os
 import re
+import resource
+import shutil
 import sys
+import tempfile
 import time
-import warnings
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -151,6 +156,21 @@ def _pin(html: str, where: dict[str, str]) -> str:
     return re.sub(r"<a\b[^>]*>", fix, html) if where else html
 
 
+def _plain_objects() -> None:
+    """In a worker: let pydyf write every object on its own (no object streams; streams stay compressed)."""
+    import pydyf
+
+    if getattr(pydyf.PDF.write, "_klik_plain", False):
+        return
+    write = pydyf.PDF.write
+
+    def plain(self, output, version=b"1.7", identifier=False, compress=False):
+        return write(self, output, version, identifier, False)
+
+    plain._klik_plain = True
+    pydyf.PDF.write = plain
+
+
 def render_chunk(job: dict) -> dict:
     """In a worker process: lay out one chunk, return its PDF and what the assembly needs."""
     from weasyprint.formatting_structure.boxes import TextBox
@@ -175,7 +195,12 @@ def render_chunk(job: dict) -> dict:
         count = len(document.pages)
         labels = ([roman(i + 1).lower() for i in range(count)] if first is None
                   else [str(first + i) for i in range(count)])
-        anchors = {name: i for i, page in enumerate(document.pages) for name in page.anchors}
+        anchors = {}
+        anchors_xy = {}
+        for i, page in enumerate(document.pages):
+            for name, (x, y, _, _) in page.anchors.items():
+                anchors.setdefault(name, i)
+                anchors_xy.setdefault(name, (i, x * 0.75, (page.height - y) * 0.75))
         printed: dict[int, list] = {}
         for page in document.pages:
             for box in page._page_box.descendants():
@@ -201,12 +226,15 @@ def render_chunk(job: dict) -> dict:
             for level, label, (x, y), state in page.bookmarks:
                 bookmarks.append((level, label, i, x * 0.75, (page.height - y) * 0.75, state))
         laid_out = time.perf_counter()
-        data = document.write_pdf(pdf_variant="pdf/ua-1") if job["write"] else None
+        if job["write"]:
+            _plain_objects()
+            document.write_pdf(job["out"], pdf_variant="pdf/ua-1")
     errors = [e for e in watch.errors if not e.startswith("No anchor #")]
-    return {"pdf": data, "count": count, "labels": labels, "anchors": anchors, "refs": refs,
+    return {"pdf": job["out"] if job["write"] else None, "anchors_xy": anchors_xy, "count": count, "labels": labels, "anchors": anchors, "refs": refs,
             "bookmarks": bookmarks, "foreign": foreign, "errors": errors,
             "inputs": [str(p) for p in fetcher.seen], "layout_s": laid_out - started,
-            "write_s": time.perf_counter() - laid_out, "pid": os.getpid()}
+            "write_s": time.perf_counter() - laid_out, "pid": os.getpid(),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 # ------------------------------------------------------------------ the rounds
@@ -250,8 +278,6 @@ def render_parallel(html: str, target: Path, *, base_dir: Path, roots: list[Path
                     workers: int, map_root: Path | None = None, inputs: list[Path] | None = None,
                     stats: dict | None = None) -> int:
     """Render ``html`` in chunks on ``workers`` processes into ``target``; return the page count."""
-    from .book import BookError
-
     split = Split(html, workers)
     n = len(split.chunks)
     known = _load_map(map_root)
@@ -263,13 +289,26 @@ def render_parallel(html: str, target: Path, *, base_dir: Path, roots: list[Path
                            and known[split.first_anchor[k]].isdigit() else guess)
         guess += 2 * math.ceil(split.sizes[k] / BYTES_PER_PAGE / 2)
     results: list[dict | None] = [None] * (n + 1)
-    used_pins: list[dict | None] = [None] * (n + 1)
     todo = list(range(n + 1))
     stats = stats if stats is not None else {}
-    stats.update(chunks=n + 1, rounds=0, renders=0, layout_s=0.0, write_s=0.0)
+    stats.update(chunks=n + 1, rounds=0, renders=0, layout_s=0.0, write_s=0.0,
+                 main_mb_before=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
     where: dict[str, str] = dict(known)
     log.info("PDF: %d bagian dikerjakan oleh %d proses%s", n + 1, workers,
              "" if known else " (tanpa peta halaman dari pembangunan sebelumnya)")
+    scratch = Path(tempfile.mkdtemp(prefix=".klik-pdf-", dir=target.parent if target.parent.is_dir() else None))
+    try:
+        return _rounds(split, known, first_pages, results, todo, stats, where, scratch, html, target, base_dir,
+                       roots, main_anchor, workers, map_root, inputs)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _rounds(split, known, first_pages, results, todo, stats, where, scratch, html, target, base_dir, roots,
+            main_anchor, workers, map_root, inputs) -> int:
+    from .book import BookError
+
+    n = len(split.chunks)
     pool_started = time.perf_counter()
     ctx = get_context("spawn")  # fresh processes: their memory is their own and ends with them
     with _workers_skip_main(), ProcessPoolExecutor(max_workers=min(workers, n + 1), mp_context=ctx,
@@ -284,15 +323,20 @@ def render_parallel(html: str, target: Path, *, base_dir: Path, roots: list[Path
                     for a, home in split.home.items():
                         if a not in pins and home != k:
                             pins[a] = "v" if home == 0 else str(first_pages[home])
-                used_pins[k] = pins
                 # a chunk laid out with guessed numbers will be laid out again: skip writing its PDF
                 sure = round_no > 1 or (k == 0 or split.first_anchor[k - 1] in known) and bool(known)
                 job = {"html": split.front_html() if k == 0 else split.main_html(k - 1, first_pages[k]),
                        "first_page": first_pages[k], "pins": pins, "base_dir": str(base_dir),
-                       "roots": [str(r) for r in roots], "write": sure}
+                       "roots": [str(r) for r in roots], "write": sure,
+                       "out": str(scratch / f"bagian-{k:03d}.pdf")}
                 jobs_out[k] = pool.submit(render_chunk, job)
             for k, future in jobs_out.items():
-                out = future.result()
+                try:
+                    out = future.result()
+                except Exception as exc:  # a worker died (memory?) or WeasyPrint raised
+                    raise BookError(f"Proses pembuat PDF untuk bagian {k} buku gagal: {type(exc).__name__}: {exc}. "
+                                    f"Perbaikan: ulangi dengan {ENV_JOBS}=1 (satu proses) untuk melihat "
+                                    "kesalahan WeasyPrint selengkapnya.") from exc
                 if "fetch" in out:
                     raise BookError(
                         f"WeasyPrint diminta mengambil {out['fetch']}. Buku hanya boleh memakai berkas hasil "
@@ -305,6 +349,7 @@ def render_parallel(html: str, target: Path, *, base_dir: Path, roots: list[Path
                 stats["renders"] += 1
                 stats["layout_s"] += out["layout_s"]
                 stats["write_s"] += out["write_s"]
+                stats["worker_peak_mb"] = round(max(stats.get("worker_peak_mb", 0), out["peak_mb"]), 1)
             # where everything landed with the page counts of this round
             starts: list[int | None] = [None]
             page = 1
@@ -335,10 +380,10 @@ def render_parallel(html: str, target: Path, *, base_dir: Path, roots: list[Path
             raise BookError(f"Nomor halaman bagian-bagian buku tidak stabil setelah {MAX_ROUNDS} putaran.")
     assembled = time.perf_counter()
     stats["pool_s"] = assembled - pool_started
-    data = assemble_pdf(results, html, main_anchor)
-    stats["assemble_s"] = time.perf_counter() - assembled
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    join_chunks([Path(r["pdf"]) for r in results], results, target)
+    stats["assemble_s"] = time.perf_counter() - assembled
+    stats["main_mb_after"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     path = _page_map_path(map_root)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -375,132 +420,257 @@ def _bookmark_tree(flat: list[tuple]) -> list:
     return root
 
 
-def assemble_pdf(results: list[dict], html: str, main_anchor: str | None) -> bytes:
-    """Join the chunk PDFs (front first) into one tagged PDF; see the module docstring."""
-    import io
+# ------------------------------------------------------------------ assembly (streaming)
+#
+# The chunks are written by WeasyPrint (pydyf) without object streams, so every
+# object is "N 0 obj ... endobj" in file order. They are copied one chunk at a
+# time into the output with new object numbers; only the objects that tie a
+# document together (catalog, page tree, structure root, /ParentTree, outline,
+# destinations) are written anew. Memory stays at about one chunk's PDF, whatever
+# the size of the book.
 
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
+_OBJ = re.compile(rb"(\d+) 0 obj\n")
+_REF = re.compile(rb"(?<![\d.])(\d+) 0 R")
+_STRUCT_PARENT = re.compile(rb"/StructParents? (\d+)")
 
-    n = len(results) - 1
-    out = pikepdf.open(io.BytesIO(results[0]["pdf"]))
-    sources = [out] + [pikepdf.open(io.BytesIO(r["pdf"])) for r in results[1:]]
-    width, height = (float(v) for v in out.pages[0].mediabox[2:4])
-    doc_elem = out.Root.StructTreeRoot.K[0]
-    nums = out.Root.StructTreeRoot.ParentTree.Nums
-    next_key = max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
-    page_index: dict[tuple, int] = {}   # (source, objgen) -> index in out
-    offsets = []
 
-    def pad() -> None:
-        """The blank left-hand page before a unit; tagged like WeasyPrint's (an empty /ParentTree entry)."""
-        nonlocal next_key
-        page = out.add_blank_page(page_size=(width, height))
-        page.obj.MediaBox = out.pages[0].obj.MediaBox
-        if "/BleedBox" in out.pages[0].obj:
-            page.obj.BleedBox = out.pages[0].obj.BleedBox
-        page.obj.StructParents = next_key
-        nums.append(next_key)
-        nums.append(Array())
-        next_key += 1
+def _objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    """Number -> (dictionary or value, stream data or None) of a pydyf PDF without object streams."""
+    objs: dict[int, tuple[bytes, bytes | None]] = {}
+    pos = 0
+    while True:
+        m = _OBJ.search(data, pos)
+        if not m or data.startswith(b"xref", m.start()):
+            break
+        start = m.end()
+        end = data.find(b"\nendobj", start)
+        stream_at = data.find(b"\nstream\n", start, end)  # the dictionary comes before any stream data
+        if stream_at != -1:
+            head = data[start:stream_at]
+            length = int(re.search(rb"/Length (\d+)", head).group(1))
+            body_start = stream_at + len(b"\nstream\n")
+            objs[int(m.group(1))] = (head, data[body_start:body_start + length])
+            pos = data.index(b"endobj", body_start + length) + 6
+        else:
+            objs[int(m.group(1))] = (data[start:end], None)
+            pos = end + 7
+    return objs
 
-    for i, page in enumerate(out.pages):
-        page_index[(0, page.obj.objgen)] = i
-    offsets.append(0)
-    if len(out.pages) % 2:
-        pad()
-    for k in range(1, n + 1):
-        src = sources[k]
-        start = len(out.pages)
-        offsets.append(start)
-        shift = next_key
-        src_nums = src.Root.StructTreeRoot.ParentTree.Nums
-        for i, page in enumerate(src.pages):
-            page_index[(k, page.obj.objgen)] = start + i
-        with warnings.catch_warnings():  # named destinations: rebuilt below for the whole book
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning")
-                                  else UserWarning)
-            out.pages.extend(src.pages)
-        for i in range(len(src.pages)):
-            new = out.pages[start + i].obj
-            if "/StructParents" in new:
-                new.StructParents = int(new.StructParents) + shift
-            for annot in new.get("/Annots", []):
-                if "/StructParent" in annot:
-                    annot.StructParent = int(annot.StructParent) + shift
-        for kid in src.Root.StructTreeRoot.K[0].K:
-            kid = out.copy_foreign(kid)
-            kid.P = doc_elem
-            doc_elem.K.append(kid)
-        for i in range(0, len(src_nums), 2):
-            value = src_nums[i + 1]
-            nums.append(int(src_nums[i]) + shift)
-            nums.append(out.copy_foreign(value) if value.is_indirect else
-                        Array([out.copy_foreign(v) if v.is_indirect else v for v in value]))
-            next_key = max(next_key, int(src_nums[i]) + shift + 1)
-        if k < n and len(src.pages) % 2:
-            pad()
-    out.Root.StructTreeRoot.ParentTreeNextKey = next_key
 
-    # named destinations: every chunk's real anchors, first one wins (as WeasyPrint)
-    names: dict[str, Array] = {}
-    for k in range(n + 1):
-        real = results[k]["anchors"]
-        src = sources[k]
-        tree = src.Root.get("/Names", {}).get("/Dests")
-        if tree is None:
-            continue
-        arr = tree.Names
-        for i in range(0, len(arr), 2):
-            name = str(arr[i])
-            if name not in real or name in names:
-                continue
-            dest = arr[i + 1]
-            idx = page_index[(k, dest[0].objgen)] if k else page_index[(0, dest[0].objgen)]
-            names[name] = Array([out.pages[idx].obj, Name.XYZ, dest[2], dest[3], 0])
-    flat = Array()
-    for name in sorted(names):
-        flat.append(String(name))
-        flat.append(names[name])
-    out.Root.Names = Dictionary(Dests=Dictionary(Names=flat))
+def _ref(data: bytes, key: bytes) -> int | None:
+    m = re.search(rb"/" + key + rb" (\d+) 0 R", data)
+    return int(m.group(1)) if m else None
 
-    # outline
-    bookmarks = [(lvl, label, offsets[k] + p, x, y, state)
-                 for k in range(n + 1) for lvl, label, p, x, y, state in results[k]["bookmarks"]]
 
-    def outline(nodes, parent) -> tuple[list, int]:
-        items, count = [], len(nodes)
-        for label, page, x, y, children, state in nodes:
-            item = out.make_indirect(Dictionary(
-                Title=String(label), Dest=Array([out.pages[page].obj, Name.XYZ, x, y, 0])))
-            kids, kid_count = outline(children, item)
-            item.Count = -kid_count if state == "closed" else kid_count
-            if state != "closed":
-                count += kid_count
-            if items:
-                item.Prev = items[-1]
-                items[-1].Next = item
-            if kids:
-                item.First, item.Last = kids[0], kids[-1]
-            item.Parent = parent
-            items.append(item)
-        return items, count
+def _refs(data: bytes) -> list[int]:
+    return [int(n) for n in _REF.findall(data)]
 
-    if "/Outlines" in out.Root:
-        del out.Root["/Outlines"]
-    if bookmarks:
-        root = out.make_indirect(Dictionary(Type=Name.Outlines))
-        items, count = outline(_bookmark_tree(bookmarks), root)
-        root.Count, root.First, root.Last = count, items[0], items[-1]
-        out.Root.Outlines = root
 
-    # page labels: roman front matter, arabic from the main matter
-    first = offsets[1] if n else 0
-    label_nums = Array([0, Dictionary(S=Name("/r"))] if first else [])
-    label_nums.extend([first, Dictionary(S=Name("/D"), St=1)])
-    out.Root.PageLabels = Dictionary(Nums=label_nums)
+def _pdf_string(text: str) -> bytes:
+    try:
+        raw = text.encode("ascii")
+    except UnicodeEncodeError:
+        return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
-    buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             compress_streams=True)
-    return buffer.getvalue()
+
+def _num(value: float) -> bytes:
+    return (f"{value:.6f}".rstrip("0").rstrip(".") or "0").encode()
+
+
+class _Writer:
+    """Writes objects in order: streams directly, other objects packed into compressed object streams."""
+
+    BATCH = 200
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.entries: dict[int, tuple[int, int, int]] = {}   # number -> (1, offset, 0) or (2, stream, index)
+        self.pos = 0
+        self.next = 1
+        self.batch: list[tuple[int, bytes]] = []
+
+    def reserve(self) -> int:
+        self.next += 1
+        return self.next - 1
+
+    def put(self, num: int, body: bytes, stream: bytes | None = None) -> None:
+        if stream is None:
+            self.batch.append((num, body))
+            if len(self.batch) >= self.BATCH:
+                self.flush()
+            return
+        self.entries[num] = (1, self.pos, 0)
+        self.write(b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (num, body, stream))
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        holder = self.reserve()
+        index, bodies, at = [], [], 0
+        for i, (num, body) in enumerate(self.batch):
+            self.entries[num] = (2, holder, i)
+            index.append(b"%d %d" % (num, at))
+            bodies.append(body)
+            at += len(body) + 1
+        head = b" ".join(index) + b"\n"
+        data = zlib.compress(head + b"\n".join(bodies) + b"\n", 6)
+        self.batch = []
+        self.entries[holder] = (1, self.pos, 0)
+        self.write(b"%d 0 obj\n<</Type /ObjStm/N %d/First %d/Filter /FlateDecode/Length %d>>\nstream\n%s"
+                   b"\nendstream\nendobj\n" % (holder, len(index), len(head), len(data), data))
+
+    def finish(self, trailer: bytes) -> None:
+        """The cross-reference stream (PDF 1.5) with the trailer entries, then startxref."""
+        self.flush()
+        xref = self.reserve()
+        self.entries[xref] = (1, self.pos, 0)
+        rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
+        for num in range(1, self.next):
+            kind, a, b = self.entries[num]
+            rows.append(bytes([kind]) + a.to_bytes(4, "big") + b.to_bytes(2, "big"))
+        data = zlib.compress(b"".join(rows), 6)
+        start = self.pos
+        self.write(b"%d 0 obj\n<</Type /XRef/Size %d/W [1 4 2]%s/Filter /FlateDecode/Length %d>>\nstream\n%s"
+                   b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % (xref, self.next, trailer, len(data), data, start))
+
+    def write(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.pos += len(data)
+
+
+def join_chunks(paths: list[Path], chunks: list[dict], target: Path) -> None:
+    """Join the chunk PDFs (front matter first) into ``target``; see the comment above."""
+    import hashlib
+
+    n = len(paths) - 1
+    digest = hashlib.sha256()
+    with open(target, "wb") as fh:
+        w = _Writer(fh)
+        w.write(b"%PDF-1.7\n%\xf0\x9f\x96\xa4\n")
+        catalog, pages_root, struct_root, document, parent_tree, outline_root = (w.reserve() for _ in range(6))
+        page_refs: list[int] = []
+        doc_kids: list[bytes] = []
+        nums: list[bytes] = []
+        key = 0
+        offsets: list[int] = []
+        front_extra: dict[str, bytes] = {}
+        info = None
+        box = b""
+        for k, path in enumerate(paths):
+            data = path.read_bytes()
+            digest.update(data)
+            objs = _objects(data)
+            trailer = data[data.rindex(b"trailer"):]
+            cat = objs[_ref(trailer, b"Root")][0]
+            pages = _ref(cat, b"Pages")
+            sroot = _ref(cat, b"StructTreeRoot")
+            sroot_body = objs[sroot][0]
+            doc = _refs(re.search(rb"/K \[([^\]]*)\]", sroot_body).group(1))[0]
+            ptree = _ref(sroot_body, b"ParentTree")
+            skip = {_ref(trailer, b"Root"), sroot, ptree}
+            outl = _ref(cat, b"Outlines")
+            todo = [outl] if outl else []
+            while todo:  # the chunk's own outline: rebuilt for the whole book below
+                num = todo.pop()
+                skip.add(num)
+                todo += [r for r in (_ref(objs[num][0], b"First"), _ref(objs[num][0], b"Next")) if r]
+            meta = _ref(cat, b"Metadata")
+            if k:
+                skip |= {_ref(trailer, b"Info"), meta}
+            shared = {pages: pages_root, doc: document}
+            new = {}
+            for num in sorted(objs):
+                if num in shared:
+                    new[num] = shared[num]
+                elif num not in skip:
+                    new[num] = w.reserve()
+            shift = key
+
+            def renumber(body: bytes) -> bytes:
+                body = _REF.sub(lambda m: b"%d 0 R" % new[int(m.group(1))] if int(m.group(1)) in new
+                                else b"null", body)
+                return _STRUCT_PARENT.sub(lambda m: m.group(0)[:-len(m.group(1))] + b"%d" % (int(m.group(1))
+                                                                                               + shift), body)
+
+            kids = _refs(re.search(rb"/Kids \[([^\]]*)\]", objs[pages][0]).group(1))
+            offsets.append(len(page_refs))
+            page_refs += [new[p] for p in kids]
+            doc_kids += [b"%d 0 R" % new[r] for r in _refs(re.search(rb"/K \[([^\]]*)\]", objs[doc][0]).group(1))]
+            tree = re.search(rb"/Nums \[(.*)\]", objs[ptree][0], re.S).group(1)
+            for m in re.finditer(rb"(\d+) (\[[^\]]*\]|\d+ 0 R)", tree):
+                nums.append(b"%d %s" % (int(m.group(1)) + shift, renumber(m.group(2))))
+                key = max(key, int(m.group(1)) + shift + 1)
+            if k == 0:
+                info = new.get(_ref(trailer, b"Info"))
+                front_extra["lang"] = re.search(rb"/Lang (\([^)]*\))", cat).group(1)
+                front_extra["meta"] = b"/Metadata %d 0 R" % new[meta] if meta else b""
+                box = b"".join(re.search(rb"(/%s \[[^\]]*\])" % name, objs[kids[0]][0]).group(1)
+                               for name in (b"MediaBox", b"TrimBox", b"BleedBox"))
+            for num in sorted(objs):
+                if num in skip or num == pages or num == doc:
+                    continue
+                body, stream = objs[num]
+                w.put(new[num], renumber(body), stream)
+            del objs, data
+            if (k == 0 or k < n) and len(kids) % 2:
+                # the blank left-hand page before the next unit, as the single pass has it
+                page = w.reserve()
+                content = w.reserve()
+                w.put(content, b"<</Length 0>>", b"")
+                w.put(page, b"<</Type /Page/Parent %d 0 R%s/Contents %d 0 R/Resources <<>>/Tabs /S"
+                      b"/StructParents %d>>" % (pages_root, box, content, key))
+                nums.append(b"%d []" % key)
+                key += 1
+                page_refs.append(page)
+        offsets.append(len(page_refs))
+
+        # named destinations (links between chunks find their target through them)
+        names: dict[str, bytes] = {}
+        for k, chunk in enumerate(chunks):
+            for name, (page, x, y) in chunk["anchors_xy"].items():
+                names.setdefault(name, b"%s [%d 0 R /XYZ %s %s 0]" % (
+                    _pdf_string(name), page_refs[offsets[k] + page], _num(x), _num(y)))
+        dests = b" ".join(names[name] for name in sorted(names))
+
+        # outline, nested as WeasyPrint nests it
+        flat = [(lvl, label, offsets[k] + p, x, y, state)
+                for k, chunk in enumerate(chunks) for lvl, label, p, x, y, state in chunk["bookmarks"]]
+
+        def outline(nodes, parent: int) -> tuple[list[int], int]:
+            numbers = [w.reserve() for _ in nodes]
+            count = len(nodes)
+            for i, (label, page, x, y, children, state) in enumerate(nodes):
+                kids, kid_count = outline(children, numbers[i])
+                if state != "closed":
+                    count += kid_count
+                parts = [b"<</Title %s/Dest [%d 0 R /XYZ %s %s 0]/Count %d" % (
+                    _pdf_string(label), page_refs[page], _num(x), _num(y),
+                    -kid_count if state == "closed" else kid_count)]
+                if kids:
+                    parts.append(b"/First %d 0 R/Last %d 0 R" % (kids[0], kids[-1]))
+                if i:
+                    parts.append(b"/Prev %d 0 R" % numbers[i - 1])
+                if i + 1 < len(nodes):
+                    parts.append(b"/Next %d 0 R" % numbers[i + 1])
+                parts.append(b"/Parent %d 0 R>>" % parent)
+                w.put(numbers[i], b"".join(parts))
+            return numbers, count
+
+        top, count = outline(_bookmark_tree(flat), outline_root)
+        w.put(outline_root, b"<</Count %d/First %d 0 R/Last %d 0 R>>" % (count, top[0], top[-1]) if top
+              else b"<</Count 0>>")
+        w.put(pages_root, b"<</Type /Pages/Kids [%s]/Count %d>>" % (
+            b" ".join(b"%d 0 R" % p for p in page_refs), len(page_refs)))
+        w.put(document, b"<</Type /StructElem/S /Document/K [%s]/P %d 0 R>>" % (b" ".join(doc_kids), struct_root))
+        w.put(parent_tree, b"<</Nums [%s]>>" % b" ".join(nums))
+        w.put(struct_root, b"<</Type /StructTreeRoot/ParentTree %d 0 R/K [%d 0 R]/ParentTreeNextKey %d>>" % (
+            parent_tree, document, key))
+        first_main = offsets[1] if n else 0
+        labels = (b"0 <</S /r>> " if first_main else b"") + b"%d <</S /D/St 1>>" % first_main
+        w.put(catalog, b"<</Type /Catalog/Pages %d 0 R/Outlines %d 0 R/Lang %s/Names <</Dests <</Names [%s]>>>>"
+              b"/StructTreeRoot %d 0 R/ViewerPreferences <</DisplayDocTitle true>>/MarkInfo <</Marked true>>"
+              b"%s/PageLabels <</Nums [%s]>>>>" % (pages_root, outline_root, front_extra["lang"], dests,
+                                                    struct_root, front_extra["meta"], labels))
+        ident = digest.hexdigest()[:32].encode()
+        w.finish(b"/Root %d 0 R%s/ID [<%s> <%s>]" % (catalog, b"/Info %d 0 R" % info if info else b"", ident, ident))

@@ -120,49 +120,20 @@ def test_bench_runs_on_a_tiny_guide_and_writes_results(tmp_path):
     assert "MkDocs (HTML)" in table and "Target issue 9" in table
 
 
-PDF_HOOK = '''"""A stand-in PDF stage, shaped like the real one will be, for the bench test."""
-import os
-import time
-from pathlib import Path
-
-from guidebook import timing
-
-
-def on_post_build(config):
-    if os.environ.get("KLIK_PDF") != "1":
-        return
-    import weasyprint
-
-    site = Path(config["site_dir"])
-    html = "<h1>Buku</h1>" + "<p>Isi bab panduan.</p>" * 40 + "<h1 style='break-before: page'>Bab 2</h1>"
-    timing.book_html(html, site.as_uri() + "/", pdf_variant="pdf/ua-1")
-    with timing.stage("pdf") as figures:
-        start = time.perf_counter()
-        (site / "unduh").mkdir(exist_ok=True)
-        weasyprint.HTML(string=html, base_url=str(site)).write_pdf(str(site / "unduh" / "buku.pdf"),
-                                                                   pdf_variant="pdf/ua-1")
-        figures["weasyprint_seconds"] = time.perf_counter() - start
-'''
-
-
-def test_bench_measures_a_pdf_stage_as_soon_as_it_exists(tmp_path, monkeypatch):
-    def add_pdf_stage(name, project):
-        (project / "bench_pdf_hook.py").write_text(PDF_HOOK, encoding="utf-8")
-        config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-        config["hooks"].append("bench_pdf_hook.py")
-        (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                                            encoding="utf-8")
-
-    monkeypatch.setattr(run, "optional_stages", lambda: {"pdf": "bench_pdf_hook", "search": None, "tools": None})
+def test_bench_measures_the_pdf_stage_against_bare_weasyprint(tmp_path):
+    """The real PDF stage reports itself (guidebook/pdf.py) and hands its book HTML to the bare render."""
     results = run.run_bench(guides=["1"], runs=1, lighthouse=False, preview=False, weight=False,
-                            workdir=tmp_path / "work", results_path=tmp_path / "r.json", log=lambda m: None,
-                            prepare=add_pdf_stage)
+                            workdir=tmp_path / "work", results_path=tmp_path / "r.json", log=lambda m: None)
     stages = results["guides"]["sintetis-1"]["stages"]
     assert stages["lengkap"]["ok"] and stages["pdf"]["ok"], stages
     assert "estimated" not in stages["pdf"]  # timed by the stage itself, not by difference
-    assert stages["pdf"]["pages"] >= 2 and stages["pdf"]["weasyprint_seconds"] > 0
-    assert stages["bare-pdf"]["ok"] and stages["bare-pdf"]["pages"] == stages["pdf"]["pages"], stages["bare-pdf"]
-    assert results["guides"]["sintetis-1"]["sizes"]["pdf"]["file"] == "buku.pdf"
+    pdf = stages["pdf"]
+    assert pdf["pages"] >= 2 and 0 < pdf["weasyprint_seconds"] <= pdf["median_s"]
+    assert pdf["peak_mb"] > 0 and pdf["jobs"] >= 1
+    if pdf["jobs"] > 1:  # rendered in chunks: every worker's memory is measured
+        assert pdf["chunks"] >= 2 and 0 < pdf["worker_peak_mb"] <= pdf["peak_mb"]
+    assert stages["bare-pdf"]["ok"] and stages["bare-pdf"]["pages"] == pdf["pages"], stages["bare-pdf"]
+    assert results["guides"]["sintetis-1"]["sizes"]["pdf"]["pages"] == pdf["pages"]
     labels = [t["target"] for t in results["targets"]]
     assert any(t.startswith("3. tahap PDF") for t in labels) and any(t.startswith("4. tambahan") for t in labels)
     assert "WeasyPrint polos" in run.report.render(results)
