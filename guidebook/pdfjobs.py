@@ -440,7 +440,7 @@ def _objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
     pos = 0
     while True:
         m = _OBJ.search(data, pos)
-        if not m or data.startswith(b"xref", m.start()):
+        if not m:
             break
         start = m.end()
         end = data.find(b"\nendobj", start)
