@@ -5,7 +5,6 @@ import gzip
 import json
 import os
 import urllib.request
-from pathlib import Path
 
 import pytest
 import yaml
@@ -114,26 +113,17 @@ def test_bench_runs_on_a_tiny_guide_and_writes_results(tmp_path):
         assert page["foreign_requests"] == []
         assert 10_000 < page["transferred_bytes"] <= 100_000, page["by_type"]
     assert saved["live_preview"]["median_s"] > 0, saved["live_preview"]
+    # The real PDF stage, timed by itself, next to one bare WeasyPrint render of its book HTML.
+    stages = guide["stages"]
+    assert stages["lengkap"]["ok"] and stages["pdf"]["ok"], stages
+    assert "estimated" not in stages["pdf"]
+    assert stages["pdf"]["pages"] > 100 and stages["pdf"]["weasyprint_seconds"] > 0
+    assert stages["bare-pdf"]["ok"] and stages["bare-pdf"]["pages"] == stages["pdf"]["pages"], stages["bare-pdf"]
+    assert guide["sizes"]["pdf"]["file"].endswith(".pdf")
     labels = [t["target"] for t in saved["targets"]]
     assert any(t.startswith("6. bobot") for t in labels) and any(t.startswith("7.") for t in labels)
-    table = run.report.render(results)
-    assert "MkDocs (HTML)" in table and "Target issue 9" in table
-
-
-def test_bench_measures_the_pdf_stage_against_bare_weasyprint(tmp_path):
-    """The real PDF stage reports itself (guidebook/pdf.py) and hands its book HTML to the bare render."""
-    results = run.run_bench(guides=["1"], runs=1, lighthouse=False, preview=False, weight=False,
-                            workdir=tmp_path / "work", results_path=tmp_path / "r.json", log=lambda m: None)
-    stages = results["guides"]["sintetis-1"]["stages"]
-    assert stages["lengkap"]["ok"] and stages["pdf"]["ok"], stages
-    assert "estimated" not in stages["pdf"]  # timed by the stage itself, not by difference
-    pdf = stages["pdf"]
-    assert pdf["pages"] >= 2 and 0 < pdf["weasyprint_seconds"] <= pdf["median_s"]
-    assert pdf["peak_mb"] > 0 and pdf["jobs"] >= 1
-    if pdf["jobs"] > 1:  # rendered in chunks: every worker's memory is measured
-        assert pdf["chunks"] >= 2 and 0 < pdf["worker_peak_mb"] <= pdf["peak_mb"]
-    assert stages["bare-pdf"]["ok"] and stages["bare-pdf"]["pages"] == pdf["pages"], stages["bare-pdf"]
-    assert results["guides"]["sintetis-1"]["sizes"]["pdf"]["pages"] == pdf["pages"]
-    labels = [t["target"] for t in results["targets"]]
     assert any(t.startswith("3. tahap PDF") for t in labels) and any(t.startswith("4. tambahan") for t in labels)
-    assert "WeasyPrint polos" in run.report.render(results)
+    table = run.report.render(results)
+    assert "MkDocs (HTML)" in table and "Target issue 9" in table and "WeasyPrint polos" in table
+
+
