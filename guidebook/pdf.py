@@ -32,7 +32,7 @@ from urllib.request import url2pathname
 
 from mkdocs.exceptions import Abort
 
-from . import cache, downloads
+from . import cache, downloads, pdfjobs, timing
 from .book import BookError, BookMeta, NavNode, WebPage, assemble, build_units
 from .data import GuideData
 from .render import TEMPLATE_DIR
@@ -396,23 +396,39 @@ def _weasyprint_errors(errors: list[str]) -> str:
 
 
 def _render_cached(html: str, target: Path, *, root: Path, base_dir: Path, roots: list[Path],
-                   main_anchor: str | None, page_size: str) -> tuple[int, bool]:
+                   main_anchor: str | None, page_size: str, figures: dict | None = None) -> tuple[int, bool]:
     """``render_pdf`` through the content-hash cache (``guidebook/cache.py``).
 
     The key holds the exact book HTML, the render options and the versions of
     WeasyPrint and pydyf; every file the fetcher served is checked by its hash.
+    With more than one core (``KLIK_PDF_JOBS``) the book is rendered in parallel
+    chunks (``guidebook/pdfjobs.py``); ``figures`` receives the timings for the bench.
     """
+    figures = figures if figures is not None else {}
     import pydyf
     import weasyprint
 
+    workers = pdfjobs.jobs() if pdfjobs.splittable(html) else 1
+
     def produce(path: Path):
         inputs: list[Path] = []
-        count = render_pdf(html, path, base_dir=base_dir, roots=roots, main_anchor=main_anchor, inputs=inputs)
+        started = time.perf_counter()
+        if workers > 1:
+            stats: dict = {}
+            count = pdfjobs.render_parallel(html, path, base_dir=base_dir, roots=roots, main_anchor=main_anchor,
+                                            workers=workers, map_root=root, inputs=inputs, stats=stats)
+            figures.update({k: round(v, 4) if isinstance(v, float) else v for k, v in stats.items()})
+            figures["weasyprint_seconds"] = round(stats["pool_s"], 4)
+        else:
+            count = render_pdf(html, path, base_dir=base_dir, roots=roots, main_anchor=main_anchor, inputs=inputs)
+            figures["weasyprint_seconds"] = round(time.perf_counter() - started, 4)
+        figures["jobs"] = workers
         return count, inputs
 
     key = [html, f"weasyprint={weasyprint.__version__}", f"pydyf={pydyf.__version__}", "pdf/ua-1",
            f"page_size={page_size}", f"main_anchor={main_anchor}", f"max_fixups={MAX_FIXUPS}",
-           f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}"]
+           f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}",
+           f"jobs={'parallel' if workers > 1 else 'single'}"]
     return cache.cached_file("pdf", key, target, produce, root=root, base=base_dir)
 
 
@@ -431,6 +447,14 @@ def build_handbook(config, data: GuideData) -> Path | None:
     rel = pdf_path(data)
     pages = _state["pages"]
     log.info("PDF: menyusun buku dari %d halaman web", len(pages))
+    with timing.stage("pdf") as figures:
+        return _build_handbook(config, data, site_dir, root, rel, started, cpu, figures)
+
+
+def _build_handbook(config, data: GuideData, site_dir: Path, root: Path, rel: str, started: float, cpu: float,
+                    figures: dict) -> Path:
+    region = data.region
+    pages = _state["pages"]
     try:
         units = build_units(_state["nav"], pages, region.site.url)
         day = build_date()
@@ -443,10 +467,12 @@ def build_handbook(config, data: GuideData) -> Path | None:
         if config["theme"].custom_dir:
             roots.append(Path(config["theme"].custom_dir))
         main = next((u.anchor for u in units if u.kind in ("part", "chapter", "back")), None)
+        timing.book_html(html, site_dir.as_uri() + "/", pdf_variant="pdf/ua-1")
         count, reused = _render_cached(html, site_dir / rel, root=root, base_dir=site_dir, roots=roots,
-                                       main_anchor=main, page_size=region.book.page_size)
+                                       main_anchor=main, page_size=region.book.page_size, figures=figures)
     except BookError as exc:
         raise Abort(f"Buku PDF gagal dibuat.\n{exc}") from None
+    figures.update(pages=count, cached=reused)
     item = downloads.register(
         site_dir, rel, title=f"{region.book.title} (buku panduan, PDF)", kind="buku",
         description=f"{count} halaman, ukuran {region.book.page_size}, {region.book.edition} ({region.book.year})")

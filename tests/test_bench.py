@@ -113,9 +113,17 @@ def test_bench_runs_on_a_tiny_guide_and_writes_results(tmp_path):
         assert page["foreign_requests"] == []
         assert 10_000 < page["transferred_bytes"] <= 100_000, page["by_type"]
     assert saved["live_preview"]["median_s"] > 0, saved["live_preview"]
+    # The real PDF stage, timed by itself, next to one bare WeasyPrint render of its book HTML.
+    stages = guide["stages"]
+    assert stages["lengkap"]["ok"] and stages["pdf"]["ok"], stages
+    assert "estimated" not in stages["pdf"]
+    assert stages["pdf"]["pages"] > 100 and stages["pdf"]["weasyprint_seconds"] > 0
+    assert stages["bare-pdf"]["ok"] and stages["bare-pdf"]["pages"] == stages["pdf"]["pages"], stages["bare-pdf"]
+    assert guide["sizes"]["pdf"]["file"].endswith(".pdf")
     labels = [t["target"] for t in saved["targets"]]
     assert any(t.startswith("6. bobot") for t in labels) and any(t.startswith("7.") for t in labels)
+    assert any(t.startswith("3. tahap PDF") for t in labels) and any(t.startswith("4. tambahan") for t in labels)
     table = run.report.render(results)
-    assert "MkDocs (HTML)" in table and "Target issue 9" in table
+    assert "MkDocs (HTML)" in table and "Target issue 9" in table and "WeasyPrint polos" in table
 
 
