@@ -40,7 +40,7 @@ def axe_report(built_site, server, browser, axe_source):
         for path in page_paths(built_site):
             page.goto(server + path, wait_until="load")
             try:  # Material's script applies the emulated colour scheme after load
-                page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{SCHEMES[scheme]}'",
+                page.wait_for_function(f"() => document.body.getAttribute('data-md-color-scheme') === '{SCHEMES[scheme]}'",
                                        timeout=5000)
             except Exception:
                 pass  # reported by test_axe_audited_every_page_in_both_schemes
@@ -90,7 +90,7 @@ def test_first_tab_reaches_the_skip_link_and_it_jumps_to_the_content(kb_page):
     assert first and "md-skip" in first["cls"], f"Tab pertama ke {describe(first)}, bukan tautan lewati"
     assert first["visible"] and (first["outline"] or first["shadow"]), "tautan lewati tidak terlihat saat difokus"
     press(page, "Enter")
-    page.wait_for_function("location.hash.length > 1")
+    page.wait_for_function("() => location.hash.length > 1")
     target = page.evaluate("location.hash.slice(1)")
     assert target and page.evaluate("id => !!document.querySelector('article').querySelector('#' + CSS.escape(id))",
                                     target), f"lewati ke isi menuju #{target}, di luar isi halaman"
@@ -132,12 +132,12 @@ def test_palette_toggle_works_by_keyboard(kb_page):
         const s = getComputedStyle(l); return !l.hidden && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 }""")
     assert ring, "tombol mode terang/gelap tidak menampakkan fokus"
     press(page, "Enter")
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
     assert page.evaluate("document.activeElement.name") == "__palette", "fokus hilang setelah mengganti mode"
     press(page, "Enter")
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'default'")
     press(page, "Enter")
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
     page.reload()
     assert scheme() == "slate", "pilihan mode tidak diingat setelah halaman dimuat ulang"
 

@@ -58,11 +58,11 @@ def test_instant_navigation_and_palette_work_under_the_csp(browser, built_site, 
     page.evaluate("window.__sameDocument = true")
     page.click("nav.md-nav--primary a.md-nav__link[href$='glosarium/']")
     page.wait_for_url("**/glosarium/")
-    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').textContent.includes('Glosarium')")
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').textContent.includes('Glosarium')")
     assert page.evaluate("window.__sameDocument === true"), "navigasi instan tidak berjalan (halaman dimuat ulang)"
     before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     page.click("form[data-md-component=palette] label:not([hidden])")
-    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== '{before}'")
+    page.wait_for_function(f"() => document.body.getAttribute('data-md-color-scheme') !== '{before}'")
     violations = csp_violations(page)
     context.close()
     assert violations == [], violations

@@ -345,7 +345,7 @@ def test_phone_layout_opens_from_the_header_button(browser, site_url):
     panel_width = "document.querySelector('.klik-search .md-search__inner').getBoundingClientRect().width"
     assert pg.evaluate(panel_width) == 0
     pg.click("[data-klik-search-open]")
-    pg.wait_for_function(f"{panel_width} >= 390")
+    pg.wait_for_function(f"() => {panel_width} >= 390")
     assert pg.evaluate("document.activeElement.id") == "klik-search-input"
     assert pg.get_attribute("[data-klik-search-open]", "aria-expanded") == "true"
     assert run_query(pg, "nilai")

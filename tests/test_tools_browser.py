@@ -242,7 +242,7 @@ def test_export_then_import_restores_answers(page, site_url, tmp_path):
     path = tmp_path / "jawaban.json"
     path.write_text(json.dumps(saved), encoding="utf-8")
     page.set_input_files("#klik-iid-berkas-impor", str(path))
-    page.wait_for_function("document.querySelector('.klik-iid-message').textContent.includes('diimpor')")
+    page.wait_for_function("() => document.querySelector('.klik-iid-message').textContent.includes('diimpor')")
     assert shown(page) == before
     assert page.is_checked("#klik-iid-spd-1-2")
     assert export(page) == saved
@@ -262,7 +262,7 @@ def test_import_rejects_a_bad_file_in_indonesian(page, site_url):
     assert shown(page) == before  # nothing replaced
     page.set_input_files("#klik-iid-berkas-impor", files=[{"name": "bukan.json", "mimeType": "application/json",
                                                            "buffer": b"{bukan json"}])
-    page.wait_for_function("document.querySelector('[role=alert]').textContent.includes('bukan JSON')")
+    page.wait_for_function("() => document.querySelector('[role=alert]').textContent.includes('bukan JSON')")
 
 
 def test_calculator_keeps_working_offline_once_loaded(page, site_url):
