@@ -285,10 +285,9 @@ def _labels(document, main_anchor: str | None) -> list[str]:
     return [roman(i + 1).lower() if i < first else str(i - first + 1) for i in range(len(document.pages))]
 
 
-def _page_refs(document, main_anchor: str | None) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Where every anchor landed, and what each TOC row or cross-reference printed."""
-    labels = _labels(document, main_anchor)
-    where = {name: labels[i] for i, page in enumerate(document.pages) for name in page.anchors}
+def printed_refs(document) -> list[tuple[str, str]]:
+    """What each TOC row or cross-reference printed: (target anchor, page number shown).
+    "?" is what a pinned number shows for an anchor it does not know."""
     from weasyprint.formatting_structure.boxes import TextBox
 
     printed: dict[int, list] = {}
@@ -303,9 +302,16 @@ def _page_refs(document, main_anchor: str | None) -> tuple[dict[str, str], list[
             entry[1] += box.text
     refs = []
     for anchor, text in printed.values():
-        number = re.findall(r"(?<![a-z])([0-9]+|[ivxlcdm]+)\)?\s*$", text)  # "(lihat hlm. 12)", "iv"
+        number = re.findall(r"(?<![a-z])([0-9]+|[ivxlcdm]+|\?)\)?\s*$", text)  # "(lihat hlm. 12)", "iv"
         refs.append((anchor, number[-1] if number else text.strip()))
-    return where, refs
+    return refs
+
+
+def _page_refs(document, main_anchor: str | None) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Where every anchor landed, and what each TOC row or cross-reference printed."""
+    labels = _labels(document, main_anchor)
+    where = {name: labels[i] for i, page in enumerate(document.pages) for name in page.anchors}
+    return where, printed_refs(document)
 
 
 def _write_page_numbers(html: str, where: dict[str, str]) -> str:

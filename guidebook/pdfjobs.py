@@ -173,8 +173,6 @@ def _plain_objects() -> None:
 
 def render_chunk(job: dict) -> dict:
     """In a worker process: lay out one chunk, return its PDF and what the assembly needs."""
-    from weasyprint.formatting_structure.boxes import TextBox
-
     from . import pdf as single
     from .book import roman
 
@@ -201,20 +199,7 @@ def render_chunk(job: dict) -> dict:
             for name, (x, y, _, _) in page.anchors.items():
                 anchors.setdefault(name, i)
                 anchors_xy.setdefault(name, (i, x * 0.75, (page.height - y) * 0.75))
-        printed: dict[int, list] = {}
-        for page in document.pages:
-            for box in page._page_box.descendants():
-                element = getattr(box, "element", None)
-                if not isinstance(box, TextBox) or box.element_tag != "a::after" or element is None:
-                    continue
-                if not set((element.get("class") or "").split()) & set(single.PAGE_REF_CLASSES):
-                    continue
-                entry = printed.setdefault(id(element), [element.get("href", "")[1:], ""])
-                entry[1] += box.text
-        refs = []
-        for anchor, text in printed.values():
-            number = re.findall(r"(?<![a-z])([0-9]+|[ivxlcdm]+|\?)\)?\s*$", text)
-            refs.append((anchor, number[-1] if number else text.strip()))
+        refs = single.printed_refs(document)
         # Links to other chunks: WeasyPrint drops links to anchors it has not seen, so
         # they get a stand-in anchor here; the assembly points the names at the real pages.
         foreign = sorted({target for page in document.pages for kind, target, _, _ in page.links
