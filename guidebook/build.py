@@ -69,6 +69,95 @@ def _failure(head: str, explained: list, detail: str = "") -> str:
     return "\n".join(lines)
 
 
+# Not inputs of the site: tests, the bench, and the folders a build or a tool writes.
+NOT_INPUTS = {"tests", "bench", "node_modules", "__pycache__"}
+ENV_INPUTS = ("SOURCE_DATE_EPOCH", "KLIK_")  # names (or prefixes) that change what a build makes
+
+
+def _input_files(root: Path, site_dir: Path):
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in NOT_INPUTS
+                         and here / d != site_dir)
+        for name in sorted(files):
+            if not name.endswith(".pyc"):
+                yield here / name
+
+
+def inputs_digest(root: Path, site_dir: Path, **options) -> str:
+    """sha256 of everything a build reads: the project's files (docs/, guide_data/,
+    overrides/, the code, mkdocs.yml, the pinned requirements), the commit the
+    imprint prints, the installed packages, the switches and ``options``."""
+    import hashlib
+    import json
+    from importlib.metadata import distributions
+
+    from .pdf import git_commit
+
+    digest = hashlib.sha256()
+    code = Path(__file__).resolve().parent  # the package that builds, wherever it lives
+    for label, path in [*((f"kode:{p.relative_to(code).as_posix()}", p) for p in _input_files(code, site_dir)),
+                        *((p.relative_to(root).as_posix(), p) for p in _input_files(root, site_dir))]:
+        data = path.read_bytes()
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+    env = {k: v for k, v in os.environ.items() if k.startswith(ENV_INPUTS)}
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
+    digest.update(json.dumps([sys.version, git_commit(root), env, packages, options],
+                             sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _site_digest(site_dir: Path) -> str:
+    """What the site folder holds now (paths, sizes, modification times)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        st = path.stat()
+        digest.update(f"{path.relative_to(site_dir).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _stamp_path(root: Path, site_dir: Path) -> Path:
+    import hashlib
+
+    from .cache import cache_dir
+
+    return cache_dir(root) / "situs" / (hashlib.sha256(str(site_dir).encode()).hexdigest()[:16] + ".json")
+
+
+def up_to_date(root: Path, site_dir: Path, inputs: str) -> bool:
+    """True when ``site_dir`` is exactly what the last build made from these same inputs."""
+    import json
+
+    from . import cache
+
+    if not cache.enabled() or os.environ.get("KLIK_BENCH_BOOK") or not site_dir.is_dir():
+        return False
+    try:
+        stamp = json.loads(_stamp_path(root, site_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return stamp.get("inputs") == inputs and stamp.get("site") == _site_digest(site_dir)
+
+
+def _write_stamp(root: Path, site_dir: Path, inputs: str) -> None:
+    import json
+
+    from . import cache
+
+    if not cache.enabled():
+        return
+    path = _stamp_path(root, site_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"inputs": inputs, "site": _site_digest(site_dir), "folder": str(site_dir)}),
+                        encoding="utf-8")
+    except OSError as exc:  # a read-only disk costs the next build its shortcut, nothing else
+        log.warning("Cache: cap situs tidak dapat disimpan (%s)", exc)
+
+
 def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str = "mkdocs.yml",
                offline: bool = True, pdf: bool | None = None) -> Path:
     """Build into ``site_dir`` (default ``<root>/site``) or raise ``BuildError``.
@@ -77,6 +166,10 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
     ``offline`` is false) the offline copy goes to ``unduh/`` and joins the
     downloads manifest. All inside the temporary folder, before the swap.
     ``pdf`` overrides the ``KLIK_PDF`` switch for this build (None: leave it).
+
+    When nothing the build reads has changed since the build that made ``site_dir``
+    (``inputs_digest``) and the folder is untouched, the build stops after validating:
+    the site is already what it would make (``KLIK_CACHE=0`` always builds).
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -91,6 +184,12 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
         issues = exc.issues + issues
     if issues:
         raise BuildError(_failure(f"Data atau halaman panduan tidak valid ({len(issues)} masalah):", issues))
+    switch = os.environ.get("KLIK_PDF") if pdf is None else ("1" if pdf else "0")
+    inputs = inputs_digest(root, site_dir, config_file=config_file, offline=offline, pdf=switch)
+    if up_to_date(root, site_dir, inputs):
+        log.info("Tidak ada yang berubah sejak pembangunan terakhir: %s dipakai apa adanya "
+                 "(KLIK_CACHE=0 memaksa pembangunan ulang).", site_dir)
+        return site_dir
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
     explainer = MkDocsExplainer(root)
@@ -145,6 +244,7 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
     finally:
         mkdocs_log.removeHandler(explainer)
     _swap(tmp, site_dir)
+    _write_stamp(root, site_dir, inputs)
     return site_dir
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import shutil
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +37,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from . import timing
 from .data import GuideData, load_guide_data
 
 log = logging.getLogger("mkdocs.plugins.klik.search")
@@ -326,14 +328,19 @@ class IndexStats:
     extra_words: int      # index-only words (extras) added over all pages
     seconds: float
     bundle_bytes: int
+    reused: bool = False  # the same documents were indexed before: the bundle came from the cache
 
     def summary(self) -> str:
         return (f"Indeks pencarian: {self.pages} halaman, {self.extra_words} kata bantu "
-                f"(akar kata dan sinonim), {self.bundle_bytes / 1024:.0f} KB, {self.seconds:.1f} detik.")
+                f"(akar kata dan sinonim), {self.bundle_bytes / 1024:.0f} KB, {self.seconds:.1f} detik"
+                + (" (dipakai ulang dari cache)." if self.reused else "."))
 
 
-def index_site(site_dir: Path, data: GuideData) -> IndexStats:
-    """Write the Pagefind bundle into ``site_dir/pagefind`` or raise SearchIndexError."""
+def index_site(site_dir: Path, data: GuideData, root: Path | None = None) -> IndexStats:
+    """Write the Pagefind bundle into ``site_dir/pagefind`` or raise SearchIndexError.
+
+    With ``root`` (the project), an unchanged index is reused from ``.cache/``.
+    """
     start = time.perf_counter()
     site_dir = Path(site_dir)
     bundle = site_dir / BUNDLE_DIR
@@ -352,12 +359,56 @@ def index_site(site_dir: Path, data: GuideData) -> IndexStats:
         aliases = morphology_aliases(words, families) + synonym_aliases(page.text, groups)
         extra_count += sum(len(a.extras) for a in aliases)
         documents.append((page.path, augment(page, aliases)))
+    reused = _pagefind_cached(documents, bundle, root) if root is not None else _pagefind(documents, bundle)
+    size = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
+    return IndexStats(len(pages), extra_count, time.perf_counter() - start, size, reused)
+
+
+def _pagefind(documents: list[tuple[Path, str]], bundle: Path) -> bool:
     _run_pagefind(documents, bundle)
     for pattern in UNUSED_BUNDLE_FILES:
         for unused in bundle.glob(pattern):
             unused.unlink()
-    size = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
-    return IndexStats(len(pages), extra_count, time.perf_counter() - start, size)
+    return False
+
+
+def _pagefind_cached(documents: list[tuple[Path, str]], bundle: Path, root: Path) -> bool:
+    """``_pagefind`` through the content-hash cache (``guidebook/cache.py``).
+
+    The key is everything Pagefind reads: the exact documents it indexes, its
+    version and our options. The bundle is kept as one uncompressed tar file;
+    return whether it came from the cache.
+    """
+    import tarfile
+    from importlib.metadata import version
+
+    from . import cache
+
+    parts = [version("pagefind"), LANGUAGE, *EXCLUDE_SELECTORS, "|", *UNUSED_BUNDLE_FILES, "|"]
+    for rel, source in documents:
+        parts += [rel.as_posix(), source]
+    archive = bundle.parent / f".{bundle.name}.tar"
+
+    def produce(target: Path):
+        _pagefind(documents, bundle)
+        with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as tar:
+            for f in sorted(p for p in bundle.rglob("*") if p.is_file()):
+                info = tar.gettarinfo(str(f), arcname=f.relative_to(bundle).as_posix())
+                info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+                with open(f, "rb") as fh:
+                    tar.addfile(info, fh)
+        return None, []
+
+    try:
+        _, reused = cache.cached_file("search", parts, archive, produce, root=root)
+        if reused:
+            shutil.rmtree(bundle, ignore_errors=True)
+            bundle.mkdir(parents=True)
+            with tarfile.open(archive) as tar:
+                tar.extractall(bundle, filter="data")
+    finally:
+        archive.unlink(missing_ok=True)
+    return reused
 
 
 def _run_pagefind(documents: list[tuple[Path, str]], bundle: Path) -> None:
@@ -405,7 +456,6 @@ def index_built_site(config, *, preview: bool = False) -> None:
     that index back (about a second saved on every save; results for the edited page
     may lag until the next ``make serve`` or ``make build``).
     """
-    import shutil
     import tempfile
 
     from mkdocs.exceptions import Abort
@@ -420,8 +470,11 @@ def index_built_site(config, *, preview: bool = False) -> None:
         log.info("Indeks pencarian: pratinjau memakai indeks dari awal `make serve` "
                  "(hasil untuk halaman yang baru disunting diperbarui oleh `make build`)")
         return
+    root = Path(config.config_file_path).parent
     try:
-        stats = index_site(Path(config["site_dir"]), load_guide_data(Path(config.config_file_path).parent))
+        with timing.stage("search") as figures:
+            stats = index_site(Path(config["site_dir"]), load_guide_data(root), root)
+            figures.update(pages=stats.pages, bundle_bytes=stats.bundle_bytes, cached=stats.reused)
     except SearchIndexError as exc:
         raise Abort(str(exc)) from None
     log.info(stats.summary())

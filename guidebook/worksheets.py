@@ -39,7 +39,6 @@ DEFAULT_ROWS = 5
 CONTENT_WIDTH_CM = 17.0  # A4 minus 2 cm margins, for DOCX table columns
 DOWNLOAD_DIR = "unduh/templat"
 FONT_DIR = ROOT / "overrides" / "assets" / "fonts"
-CACHE_DIR = ROOT / ".cache" / "worksheets"
 
 
 # ------------------------------------------------------------------- model
@@ -288,30 +287,36 @@ def _fonts_digest() -> str:
 
 
 def worksheet_pdf(data: GuideData, template: Mapping, epoch: int, web_url: str) -> bytes:
-    """The worksheet as PDF. Cached in .cache/worksheets/ by a hash of everything that
-    shapes it (the HTML carries the data and CSS; plus the logo and WeasyPrint version),
-    so rebuilding unchanged templates costs nothing."""
+    """The worksheet as PDF (``write_outputs`` reuses it from the build cache)."""
     import weasyprint
 
-    html = worksheet_html(data, template, epoch, web_url)
-    logo = data.root / "docs" / data.region["logo"]["path"]
-    key = hashlib.sha256("\0".join([weasyprint.__version__, _fonts_digest(), html]).encode()
-                         + logo.read_bytes()).hexdigest()
-    cached = CACHE_DIR / f"{key}.pdf"
-    if cached.is_file():
-        return cached.read_bytes()
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    doc = weasyprint.HTML(string=html, base_url=str(data.root))
-    pdf = doc.write_pdf(pdf_forms=True, pdf_tags=True)
-    try:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pdf)
-        tmp.replace(cached)
-    except OSError:
-        pass  # a read-only checkout still builds, only slower
-    return pdf
+    doc = weasyprint.HTML(string=worksheet_html(data, template, epoch, web_url), base_url=str(data.root))
+    return doc.write_pdf(pdf_forms=True, pdf_tags=True)
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """Every module of the package: a change to how templates render renews the cache."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def _cache_key(fmt: str, data: GuideData, template: Mapping, epoch: int, web_url: str) -> list:
+    """Everything the worksheet (``pdf``) or DOCX file is made from."""
+    from importlib.metadata import version
+
+    logo = data.root / "docs" / data.region["logo"]["path"]
+    parts = [fmt, _code_digest(), str(epoch), web_url, logo.read_bytes()]
+    if fmt == "pdf":  # the HTML carries the data and the CSS
+        return parts + [version("weasyprint"), _fonts_digest(), worksheet_html(data, template, epoch, web_url)]
+    # the DOCX reads the template, the region and whatever the template cites: all of guide_data/
+    return parts + [version("python-docx")] + [
+        f.relative_to(data.root).as_posix().encode() + b"\0" + f.read_bytes()
+        for f in sorted((data.root / "guide_data").rglob("*")) if f.is_file()]
 
 
 # ------------------------------------------------------------------ DOCX
@@ -583,19 +588,32 @@ def safe_filename(text: str) -> str:
 
 def write_outputs(data: GuideData, site_dir: Path, epoch: int | None = None) -> list[tuple[str, str, str]]:
     """Write every template's PDF and DOCX under ``site_dir``; return (path, title, kind)
-    for the downloads manifest (kinds: "lembar-kerja" for the PDF, "templat" for the DOCX)."""
+    for the downloads manifest (kinds: "lembar-kerja" for the PDF, "templat" for the DOCX).
+
+    Each file comes from the build cache (``guidebook/cache.py``) while everything it is
+    made from is unchanged, so editing a chapter renders none of them again."""
+    from . import cache, timing
+
     epoch = build_epoch() if epoch is None else epoch
     written = []
-    for template in templates(data):
-        names = output_names(template)
-        url = web_url_of(data, template)
-        for fmt, render, label, kind in (
-                ("pdf", worksheet_pdf, "lembar kerja PDF", "lembar-kerja"),
-                ("docx", worksheet_docx, "dokumen .docx yang dapat disunting", "templat")):
-            target = site_dir / names[fmt]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(render(data, template, epoch, url))
-            written.append((names[fmt], f"{template['title']} ({label})", kind))
+    with timing.stage("worksheets") as figures:
+        made = reused = 0
+        for template in templates(data):
+            names = output_names(template)
+            url = web_url_of(data, template)
+            for fmt, render, label, kind in (
+                    ("pdf", worksheet_pdf, "lembar kerja PDF", "lembar-kerja"),
+                    ("docx", worksheet_docx, "dokumen .docx yang dapat disunting", "templat")):
+                def produce(target: Path, render=render, template=template, url=url):
+                    target.write_bytes(render(data, template, epoch, url))
+                    return None, []
+
+                # one cache folder per file: the cache keeps a few entries per folder
+                _, hit = cache.cached_file(f"templat-{template['id']}-{fmt}", _cache_key(fmt, data, template, epoch, url),
+                                           site_dir / names[fmt], produce, root=data.root)
+                reused, made = reused + hit, made + (not hit)
+                written.append((names[fmt], f"{template['title']} ({label})", kind))
+        figures.update(files=made + reused, cached=reused)
     return written
 
 

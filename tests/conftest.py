@@ -38,18 +38,6 @@ def project(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's chromium, one per test session (Playwright allows one sync driver at a time)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium",
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The real guide, built once per test session into a temporary folder."""
     from guidebook.build import build_site

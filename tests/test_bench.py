@@ -95,14 +95,16 @@ def test_existing_base_maps_the_temporary_build_folder(tmp_path):
     assert worker._existing_base(None, site) == f"{site}/"
 
 
-def test_bench_runs_on_a_tiny_guide_and_writes_results(tmp_path):
+def test_bench_runs_on_a_tiny_guide_and_writes_results(tmp_path, monkeypatch):
+    # outside a git checkout the build date is the newest input's: pin it, as a checkout's commit does
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     results_path = tmp_path / "results.json"
     results = run.run_bench(guides=["1"], runs=1, lighthouse=False, preview=True, weight=True,
                             workdir=tmp_path / "work", results_path=results_path, log=lambda m: None)
     saved = json.loads(results_path.read_text(encoding="utf-8"))
     assert saved["machine"]["cores"] == os.cpu_count()
     guide = saved["guides"]["sintetis-1"]
-    for stage in ("data", "html", "ulang"):
+    for stage in ("data", "html", "ulang", "ubah-bab", "search", "worksheets"):
         assert guide["stages"][stage]["ok"], guide["stages"][stage]
         assert guide["stages"][stage]["median_s"] > 0 and guide["stages"][stage]["peak_mb"] > 0
     assert guide["stages"]["html"]["pages"] == guide["sizes"]["html_pages"] > 3
@@ -125,5 +127,11 @@ def test_bench_runs_on_a_tiny_guide_and_writes_results(tmp_path):
     assert any(t.startswith("3. tahap PDF") for t in labels) and any(t.startswith("4. tambahan") for t in labels)
     table = run.report.render(results)
     assert "MkDocs (HTML)" in table and "Target issue 9" in table and "WeasyPrint polos" in table
+    assert "tak terukur" not in table and "belum ada" not in table
+    # an edited chapter renders no worksheet or DOCX again, and the project's text is restored
+    assert guide["stages"]["ubah-bab"]["worksheets_made"] == 0
+    assert any(t["target"].startswith("2. satu bab diubah") and t["ok"] for t in saved["targets"])
+    assert "Kalimat uji bench" not in "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "work" / "sintetis-1" / "docs").rglob("*.md"))
 
 

@@ -114,3 +114,75 @@ def test_generic_cache_keeps_only_the_newest_entries(tmp_path, cache_on):
 def test_key_parts_cannot_run_together():
     assert cache.make_key("k", ["ab", "c"]) != cache.make_key("k", ["a", "bc"])
     assert cache.make_key("k", ["a"]) != cache.make_key("l", ["a"])
+
+
+# ------------------------------------------------------------- whole builds
+
+
+def _logged(caplog, text: str) -> int:
+    return sum(text in r.getMessage() for r in caplog.records)
+
+
+def test_unchanged_project_is_not_built_again_and_a_touched_site_is(project, cache_on, caplog, monkeypatch):
+    from guidebook.build import build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    caplog.set_level("INFO")
+    site = build_site(project, project / "site", offline=False)
+    index = site / "index.html"
+    stamp = index.stat().st_mtime_ns
+    assert _logged(caplog, "Tidak ada yang berubah") == 0
+    build_site(project, project / "site", offline=False)
+    assert _logged(caplog, "Tidak ada yang berubah") == 1
+    assert index.stat().st_mtime_ns == stamp  # not rewritten
+    # other options, or a site folder someone edited, are not what the last build made
+    build_site(project, project / "site", offline=False, pdf=False, config_file="mkdocs.yml")
+    assert _logged(caplog, "Tidak ada yang berubah") == 2  # pdf=False is what KLIK_PDF=0 already said
+    index.write_text(index.read_text(encoding="utf-8") + "<!-- disunting -->", encoding="utf-8")
+    build_site(project, project / "site", offline=False)
+    assert _logged(caplog, "Tidak ada yang berubah") == 2
+    assert "disunting" not in index.read_text(encoding="utf-8")
+    monkeypatch.setenv("KLIK_CACHE", "0")
+    build_site(project, project / "site", offline=False)
+    assert _logged(caplog, "Tidak ada yang berubah") == 2
+
+
+def test_chapter_edit_renders_no_worksheet_or_docx_again(project, cache_on, caplog, monkeypatch):
+    from guidebook.build import build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    caplog.set_level("INFO")
+    build_site(project, project / "site", offline=False)
+    first = dict(cache.stats)
+    assert first["hit"] == 0 and first["miss"] >= 13  # 6 templates x (PDF, DOCX) and the search index
+    page = project / "docs" / "tahapan" / "inisiatif.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nKalimat tambahan untuk uji cache.\n", encoding="utf-8")
+    site = build_site(project, project / "site", offline=False)
+    assert "Kalimat tambahan untuk uji cache" in (site / "tahapan" / "inisiatif" / "index.html").read_text(
+        encoding="utf-8")
+    assert cache.stats["miss"] == first["miss"] + 1  # only the search index: the page text changed
+    assert cache.stats["hit"] == first["miss"] - 1
+    assert _logged(caplog, "Indeks pencarian") == 2 and _logged(caplog, "search dipakai ulang") == 0
+    for template in ("proposal-inovasi", "rancangan-sk-tim-inovasi"):
+        assert _logged(caplog, f"templat-{template}-pdf dipakai ulang") == 1
+        assert _logged(caplog, f"templat-{template}-docx dipakai ulang") == 1
+
+
+def test_search_index_of_the_same_pages_comes_from_the_cache(built_site, cache_on, tmp_path):
+    import shutil
+
+    from guidebook import search
+    from guidebook.data import load_guide_data
+
+    from conftest import ROOT
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("pagefind", "unduh"))
+    data = load_guide_data(ROOT)
+    made = search.index_site(site, data, tmp_path)
+    files = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+    again = search.index_site(site, data, tmp_path)
+    assert (made.reused, again.reused) == (False, True)
+    assert {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in (site / "pagefind").rglob("*") if p.is_file()} == files
+    assert "dipakai ulang" in again.summary()

@@ -87,7 +87,6 @@ def test_draft_decree_cites_only_listed_regulations(data):
 @pytest.mark.parametrize("template_id", [p.stem for p in sorted(
     (worksheets.ROOT / "guide_data" / "templates").glob("*.yml"))])
 def test_docx_and_pdf_contain_every_field(data, template_id, tmp_path, monkeypatch):
-    monkeypatch.setattr(worksheets, "CACHE_DIR", tmp_path)
     template = data.get("templates", template_id)
     model = worksheets.template_model(data, template)
     url = worksheets.web_url_of(data, template)
@@ -125,9 +124,7 @@ def test_docx_and_pdf_contain_every_field(data, template_id, tmp_path, monkeypat
 def test_outputs_are_byte_identical_for_the_same_epoch(data, tmp_path, monkeypatch):
     template = data.get("templates", "proposal-inovasi")
     url = worksheets.web_url_of(data, template)
-    monkeypatch.setattr(worksheets, "CACHE_DIR", tmp_path / "a")
     first = worksheets.worksheet_pdf(data, template, EPOCH, url), worksheets.worksheet_docx(data, template, EPOCH, url)
-    monkeypatch.setattr(worksheets, "CACHE_DIR", tmp_path / "b")
     second = worksheets.worksheet_pdf(data, template, EPOCH, url), worksheets.worksheet_docx(data, template, EPOCH, url)
     assert hashlib.sha256(first[0]).digest() == hashlib.sha256(second[0]).digest()
     assert first[1] == second[1]
@@ -141,7 +138,6 @@ def test_outputs_are_byte_identical_for_the_same_epoch(data, tmp_path, monkeypat
 
 
 def test_hostile_strings_are_escaped_everywhere(data, tmp_path, monkeypatch):
-    monkeypatch.setattr(worksheets, "CACHE_DIR", tmp_path)
 
     def poison(raw):
         raw["title"] = PAYLOAD

@@ -5,7 +5,7 @@ STAGE_LABELS = {
     "data": "data + validasi", "html": "MkDocs (HTML)", "lengkap": "build lengkap", "pdf": "PDF",
     "bare-pdf": "WeasyPrint polos", "search": "indeks pencarian", "worksheets": "lembar kerja",
     "docx": "DOCX", "templates": "templat", "downloads": "unduhan", "offline": "salinan luring",
-    "ulang": "build ulang (tanpa perubahan)",
+    "ulang": "build ulang (tanpa perubahan)", "ubah-bab": "build ulang (1 bab diubah)",
 }
 OPTIONAL_LABELS = {"pdf": "PDF", "search": "indeks pencarian", "tools": "templat/DOCX/lembar kerja"}
 
@@ -44,8 +44,12 @@ def _stage_rows(name: str, guide: dict, optional: dict) -> list[list[str]]:
             extra.append(f"{st['pages']} hlm PDF")
         if st.get("estimated"):
             extra.append("perkiraan: " + st["estimated"])
-        if key == "ulang" and "ratio_to_cold" in st:
+        if key in ("ulang", "ubah-bab") and "ratio_to_cold" in st:
             extra.append(f"{st['ratio_to_cold'] * 100:.0f}% dari build dingin")
+        if key == "ubah-bab" and "worksheets_made" in st:
+            extra.append(f"lembar kerja/DOCX dibuat ulang: {st['worksheets_made']}")
+        if key in ("search", "pdf") and "cached" in st:
+            extra.append("dari cache" if st["cached"] else "dibuat")
         rows.append([name, label, f"{st['median_s']:.3f}", f"{st.get('peak_mb', 0):.0f}",
                      "-" if rate is None else f"{rate:g}", "; ".join(extra)])
     logged_as = {"pdf": ("pdf",), "search": ("search",),
@@ -179,6 +183,11 @@ def targets(results: dict, limits: dict) -> list[dict]:
         if "ratio_to_cold" in r:
             add(f"2. build ulang tanpa perubahan ({name})", f"{r['ratio_to_cold'] * 100:.0f}% dari build dingin",
                 f"<= {limits['rebuild_ratio'] * 100:.0f}%", r["ratio_to_cold"] <= limits["rebuild_ratio"])
+        e = g["stages"].get("ubah-bab", {})
+        if "worksheets_made" in e:
+            add(f"2. satu bab diubah ({name})", f"{e['worksheets_made']:g} lembar kerja/DOCX dibuat ulang; "
+                f"{e['ratio_to_cold'] * 100:.0f}% dari build dingin" if "ratio_to_cold" in e else
+                f"{e['worksheets_made']:g} lembar kerja/DOCX dibuat ulang", "0 dibuat ulang", e["worksheets_made"] == 0)
     # 3. and 4. PDF against bare WeasyPrint
     for name, g in guides.items():
         pdf, bare = g["stages"].get("pdf", {}), g["stages"].get("bare-pdf", {})
