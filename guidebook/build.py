@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import downloads
+from . import cache, downloads
 from .buildlog import MkDocsExplainer
 from .data import DataError, load_guide_data
 from .pagecheck import check_pages
@@ -122,16 +122,12 @@ def _site_digest(site_dir: Path) -> str:
 def _stamp_path(root: Path, site_dir: Path) -> Path:
     import hashlib
 
-    from .cache import cache_dir
-
-    return cache_dir(root) / "situs" / (hashlib.sha256(str(site_dir).encode()).hexdigest()[:16] + ".json")
+    return cache.cache_dir(root) / "situs" / (hashlib.sha256(str(site_dir).encode()).hexdigest()[:16] + ".json")
 
 
 def up_to_date(root: Path, site_dir: Path, inputs: str) -> bool:
     """True when ``site_dir`` is exactly what the last build made from these same inputs."""
     import json
-
-    from . import cache
 
     if not cache.enabled() or os.environ.get("KLIK_BENCH_BOOK") or not site_dir.is_dir():
         return False
@@ -145,9 +141,7 @@ def up_to_date(root: Path, site_dir: Path, inputs: str) -> bool:
 def _write_stamp(root: Path, site_dir: Path, inputs: str) -> None:
     import json
 
-    from . import cache
-
-    if not cache.enabled():
+    if not inputs:
         return
     path = _stamp_path(root, site_dir)
     try:
@@ -185,8 +179,9 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
     if issues:
         raise BuildError(_failure(f"Data atau halaman panduan tidak valid ({len(issues)} masalah):", issues))
     switch = os.environ.get("KLIK_PDF") if pdf is None else ("1" if pdf else "0")
-    inputs = inputs_digest(root, site_dir, config_file=config_file, offline=offline, pdf=switch)
-    if up_to_date(root, site_dir, inputs):
+    inputs = inputs_digest(root, site_dir, config_file=config_file, offline=offline, pdf=switch) \
+        if cache.enabled() else ""
+    if inputs and up_to_date(root, site_dir, inputs):
         log.info("Tidak ada yang berubah sejak pembangunan terakhir: %s dipakai apa adanya "
                  "(KLIK_CACHE=0 memaksa pembangunan ulang).", site_dir)
         return site_dir
