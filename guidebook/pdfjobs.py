@@ -13,9 +13,28 @@ joined, one at a time, into the same document a single pass would give:
 * Page numbers: a main chunk's page counter starts at its first page number
   (CSS ``counter-reset``); TOC and "(lihat hlm. N)" numbers are written into the
   HTML (``data-page``). Both come from a page map (anchor -> printed page) kept
-  from the previous build in ``.cache/`` (like LaTeX's .aux file). After every
-  round the numbers are checked against where each target landed; the chunks
-  with a wrong start or a wrong printed number are rendered again (bounded).
+  from the previous build in ``.cache/`` (like LaTeX's .aux file). Without one
+  (a cold build) a main chunk is laid out with an estimated first page and
+  stand-in numbers of about the right width (``Split.estimate``).
+* A main chunk's body does not depend on those numbers while each keeps its
+  width: the page numbers are only in the footers, every chunk starts on a
+  right-hand page, and the book's digits are all as wide. So in the first round
+  every worker lays out its chunk, reports its page count and anchors, and waits
+  (``_talk_round``); once every main chunk has reported, the parent knows every
+  page number and answers each worker with its true first page and reference
+  numbers, which the worker writes into the laid-out boxes (``patch_numbers``):
+  footers, shifted to keep their outer edge, and references whose new number is
+  exactly as wide. The few units holding a reference whose number changes width
+  (99 -> 101) are laid out again in one small document and their pages put in
+  place (``_relayout_units``); that may move an anchor, so workers report again
+  until every number agrees (``_exchange``). Then they write their PDFs while the
+  front chunk is laid out with the final numbers (its TOC needs no second layout).
+  This relies on WeasyPrint internals (``Page._page_box``, ``TextBox.pango_layout``,
+  ``Layout.reactivate``); ``KLIK_PDF_PATCH=0`` turns the patching off.
+* After every round the numbers are checked against where each target landed;
+  a chunk with a wrong start or a wrong printed number, or one that could not be
+  patched, is laid out again (bounded). With a right page map every chunk is laid
+  out once and nothing needs patching.
 * The joined PDF keeps one tagged structure tree (PDF/UA-1: one Document
   element, renumbered /StructParents and /ParentTree), named destinations for
   every anchor of every chunk (so links between chunks work), one outline built
@@ -49,9 +68,13 @@ from pathlib import Path
 log = logging.getLogger("mkdocs.plugins.klik.pdf")
 
 ENV_JOBS = "KLIK_PDF_JOBS"
+ENV_PATCH = "KLIK_PDF_PATCH"  # 0: never correct numbers in place, always lay a chunk out again (tests)
 MAX_CHUNK_PAGES = 110   # pages per worker: bounds the memory of every process
 BYTES_PER_PAGE = 4800   # first estimate of HTML bytes per printed page (measured on the guide)
+CHARS_PER_PAGE = 2200   # page estimate of a unit: its text, plus its table rows (measured on the guide)
+ROWS_PER_PAGE = 30
 MAX_ROUNDS = 4
+MAX_PATCHES = 3  # answers to a main chunk in the first round before the rounds take over
 UNIT_START = '<section class="unit unit--'
 MAIN_OPEN = '<div class="mainmatter">'
 
@@ -79,6 +102,13 @@ def splittable(html: str) -> bool:
     """A handbook (book.html) with at least two units in its main matter."""
     start = html.find(MAIN_OPEN)
     return start >= 0 and html.count(UNIT_START, start) >= 2 and "</div>\n</body>" in html[start:]
+
+
+def _unit_pages(unit: str) -> float:
+    """A rough page count of one unit's HTML: its text and table rows (pictures and markup aside)."""
+    body = re.sub(r"<svg\b.*?</svg>|data:[^\"')]+", "", unit, flags=re.S)
+    text = len(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", body)))
+    return max(1.0, text / CHARS_PER_PAGE + unit.count("<tr") / ROWS_PER_PAGE)
 
 
 class Split:
@@ -112,11 +142,33 @@ class Split:
         self.sizes = [len(c.encode()) for c in self.chunks]
         # which chunk holds each id (0: front matter), for stand-in numbers before the first layout
         self.home = {a: 0 for a in re.findall(r'\bid="([^"]+)"', self.head_body)}
-        for k, chunk in enumerate(self.chunks, start=1):
-            for a in re.findall(r'\bid="([^"]+)"', chunk):
-                self.home.setdefault(a, k)
+        # estimated printed page of every main-matter id, for first layouts without a page map
+        self.estimate: dict[str, int] = {}
+        self.first_estimate: list[int] = []
+        page = 1
+        for k, group in enumerate(groups, start=1):
+            self.first_estimate.append(page)
+            for i in group:
+                pages = _unit_pages(units[i])
+                for m in re.finditer(r'\bid="([^"]+)"', units[i]):
+                    if m.group(1) not in self.home:
+                        self.home[m.group(1)] = k
+                        self.estimate[m.group(1)] = page + int(pages * m.start() / len(units[i]))
+                page += 2 * math.ceil(pages / 2)  # the next unit starts on a right-hand page
         m = re.search(r'<h1 class="cover__title">(.*?)</h1>', html, re.S)
         self.book_title = html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip() if m else ""
+
+    def front_targets(self) -> set[str]:
+        """The main-matter anchors whose page numbers the front chunk prints (TOC rows, references)."""
+        from .pdf import PAGE_REF_CLASSES
+
+        targets = set()
+        for tag in re.findall(r"<a\b[^>]*>", self.head_body):
+            classes = re.search(r'class="([^"]*)"', tag)
+            href = re.search(r'href="#([^"]+)"', tag)
+            if classes and href and set(classes.group(1).split()) & set(PAGE_REF_CLASSES):
+                targets.add(href.group(1))
+        return {a for a in targets if self.home.get(a)}
 
     def front_html(self) -> str:
         return self.head_body + self.tail.replace("</div>\n", "", 1)
@@ -171,55 +223,363 @@ def _plain_objects() -> None:
     pydyf.PDF.write = plain
 
 
-def render_chunk(job: dict) -> dict:
-    """In a worker process: lay out one chunk, return its PDF and what the assembly needs."""
+_channels: dict = {}  # in a worker: the queue to the parent and one queue from it per chunk
+
+
+def _init_worker(outbox, inboxes) -> None:
+    _channels.update(outbox=outbox, inboxes=inboxes)
+
+
+def _ask(job: dict, report: dict) -> dict | None:
+    """Report to the parent (when given) and wait for its answer; ``None`` when told to stop."""
+    if report is not None:
+        _channels["outbox"].put({"k": job["k"], **report})
+    answer = _channels["inboxes"][job["k"]].get()
+    return None if answer.get("stop") else answer
+
+
+def _facts(document, first: int | None) -> dict:
+    """What the parent and the assembly need from a laid-out chunk."""
     from . import pdf as single
     from .book import roman
 
+    count = len(document.pages)
+    labels = ([roman(i + 1).lower() for i in range(count)] if first is None
+              else [str(first + i) for i in range(count)])
+    anchors = {}
+    anchors_xy = {}
+    for i, page in enumerate(document.pages):
+        for name, (x, y, _, _) in page.anchors.items():
+            anchors.setdefault(name, i)
+            anchors_xy.setdefault(name, (i, x * 0.75, (page.height - y) * 0.75))
+    return {"count": count, "labels": labels, "anchors": anchors, "anchors_xy": anchors_xy,
+            "refs": single.printed_refs(document)}
+
+
+def _talk(job: dict, document, first: int, facts: dict, HTML, base_url: str, fetcher, fonts):
+    """A main chunk's side of ``_talk_round``: report, take the true numbers, patch, until told to write.
+
+    Returns (first page, (footers, references, units) changed, why it could not be patched or
+    ``None``, facts); first page ``None`` when the parent stopped the work.
+    """
+    def render(source: str):
+        return HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(font_config=fonts,
+                                                                                pdf_variant="pdf/ua-1")
+
+    patched = (0, 0, 0)
+    unpatched = None
+    waited = 0.0
+    while True:
+        asked = time.perf_counter()
+        answer = _ask(job, {"first_page": first, "unpatched": unpatched,
+                            **{key: facts[key] for key in ("count", "labels", "anchors", "refs")}})
+        waited += time.perf_counter() - asked
+        if answer is None:
+            return None, patched, unpatched, facts
+        if answer.get("write") or unpatched:
+            return first, patched, unpatched, {**facts, "wait_s": waited}
+        try:
+            if os.environ.get(ENV_PATCH, "").strip() == "0":
+                raise Unpatchable(f"{ENV_PATCH}=0")
+            done = patch_numbers(document, first, answer["first_page"], answer["where"], job["html"], render)
+            patched = tuple(a + b for a, b in zip(patched, done))
+            first = answer["first_page"]
+        except Unpatchable as exc:  # laid out again in the next round
+            unpatched = str(exc)
+        facts = _facts(document, first)  # the patched numbers, checked by the parent like any other
+
+
+def render_chunk(job: dict) -> dict:
+    """In a worker process: lay out one chunk, return its PDF and what the assembly needs.
+
+    With ``job["talk"]`` (the first round) the worker takes part in the exchange of
+    ``_rounds``: a front chunk with ``wait`` first waits for its page numbers; a
+    main chunk reports its layout, waits for its true first page and the true
+    numbers of its references, and writes them into the laid-out pages
+    (``patch_numbers``) instead of laying the chunk out again.
+    """
+    from . import pdf as single
+
     started = time.perf_counter()
+    waited = 0.0
     with single._weasyprint_logging() as watch:
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
 
+        if job.get("wait"):
+            answer = _ask(job, None)
+            if answer is None:
+                return {"stopped": True}
+            job["pins"] = answer["pins"]
+            waited = time.perf_counter() - started
+        layout_started = time.perf_counter()
         base_dir = Path(job["base_dir"])
         fetcher = single._hermetic_fetcher([base_dir, *map(Path, job["roots"])])
         html = _pin(job["html"], job["pins"])
+        base_url = base_dir.as_uri() + "/"
+        fonts = FontConfiguration()
         try:
-            document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
-                font_config=FontConfiguration(), pdf_variant="pdf/ua-1")
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                font_config=fonts, pdf_variant="pdf/ua-1")
         except fetcher.error as exc:
             return {"error": single.BookError.__name__, "fetch": str(exc.args[0]) if exc.args else str(exc)}
         first = job["first_page"]
-        count = len(document.pages)
-        labels = ([roman(i + 1).lower() for i in range(count)] if first is None
-                  else [str(first + i) for i in range(count)])
-        anchors = {}
-        anchors_xy = {}
-        for i, page in enumerate(document.pages):
-            for name, (x, y, _, _) in page.anchors.items():
-                anchors.setdefault(name, i)
-                anchors_xy.setdefault(name, (i, x * 0.75, (page.height - y) * 0.75))
-        refs = single.printed_refs(document)
+        laid_out = time.perf_counter()
+        facts = _facts(document, first)
+        patched = unpatched = None
+        patch_s = 0.0
+        if job.get("talk") and first is None:  # the front chunk: the parent needs its numbers, nothing more
+            _channels["outbox"].put({"k": job["k"], **{key: facts[key] for key in ("count", "labels", "anchors")}})
+        elif job.get("talk"):
+            patch_started = time.perf_counter()
+            first, patched, unpatched, facts = _talk(job, document, first, facts, HTML, base_url, fetcher, fonts)
+            if first is None:
+                return {"stopped": True}
+            waited += facts["wait_s"]
+            patch_s = time.perf_counter() - patch_started - facts.pop("wait_s")
         # Links to other chunks: WeasyPrint drops links to anchors it has not seen, so
         # they get a stand-in anchor here; the assembly points the names at the real pages.
         foreign = sorted({target for page in document.pages for kind, target, _, _ in page.links
-                          if kind == "internal" and target not in anchors})
+                          if kind == "internal" and target not in facts["anchors"]})
         for name in foreign:
             document.pages[0].anchors[name] = (0, 0, 0, 0)
         bookmarks = []
         for i, page in enumerate(document.pages):
             for level, label, (x, y), state in page.bookmarks:
                 bookmarks.append((level, label, i, x * 0.75, (page.height - y) * 0.75, state))
-        laid_out = time.perf_counter()
-        if job["write"]:
+        written = time.perf_counter()
+        write = job["write"] and not unpatched
+        if write:
             _plain_objects()
             document.write_pdf(job["out"], pdf_variant="pdf/ua-1")
     errors = [e for e in watch.errors if not e.startswith("No anchor #")]
-    return {"pdf": job["out"] if job["write"] else None, "anchors_xy": anchors_xy, "count": count, "labels": labels, "anchors": anchors, "refs": refs,
-            "bookmarks": bookmarks, "foreign": foreign, "errors": errors,
-            "inputs": [str(p) for p in fetcher.seen], "layout_s": laid_out - started,
-            "write_s": time.perf_counter() - laid_out, "pid": os.getpid(),
+    return {"pdf": job["out"] if write else None, **facts, "first_page": first, "unpatched": unpatched, "bookmarks": bookmarks, "foreign": foreign,
+            "errors": errors, "inputs": [str(p) for p in fetcher.seen], "patched": patched,
+            "layout_s": laid_out - layout_started, "write_s": time.perf_counter() - written,
+            "wait_s": waited, "patch_s": patch_s, "pid": os.getpid(),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+# ------------------------------------------------------------------ patching a laid-out chunk
+#
+# A main chunk is laid out before the chunks ahead of it have counted their pages,
+# with a guessed first page number and stand-in numbers for targets in other
+# chunks. Its body does not depend on those numbers as long as each printed
+# number keeps its width (the book's digits are all as wide: Source Sans 3 has
+# tabular figures), so the right numbers are written into the laid-out boxes
+# instead of laying the chunk out again: the footers (margin boxes) and the
+# "(lihat hlm. N)" texts. A number whose width would change is not patched: the
+# chunk is then laid out again (``_rounds``).
+
+FOOTERS = ("@bottom-left", "@bottom-center", "@bottom-right")
+RELAYOUT_END_ID = "klik-akhir-tata-ulang"
+RELAYOUT_END = f'<section class="unit" id="{RELAYOUT_END_ID}"></section>'
+
+_NUMBER_END = re.compile(r"([0-9]+|[ivxlcdm]+)(\)?\s*)$")
+
+
+class Unpatchable(Exception):
+    """A laid-out chunk cannot take the right numbers without a new layout."""
+
+
+def _text_width(box, text: str) -> float:
+    """Width of ``text`` set like ``box`` (font, features, spacing), as WeasyPrint measures a line."""
+    from weasyprint.text.line_break import line_size
+
+    layout = box.pango_layout
+    saved = layout.text
+    layout.text = text
+    layout.reactivate(box.style)  # a fresh Pango layout with this text
+    try:
+        line, _ = layout.get_first_line()
+        return line_size(line, box.style)[0]
+    finally:
+        layout.deactivate()
+        layout.text = saved
+
+
+def _set_text(box, text: str) -> float:
+    """Give a laid-out text box new text; return the change in width."""
+    delta = _text_width(box, text) - _text_width(box, box.pango_layout.text)
+    box.text = text
+    box.pango_layout.text = text  # what drawing shapes (Layout.reactivate)
+    box.width += delta
+    return delta
+
+
+def _margin_shift(margin, delta: float) -> float:
+    """How far a footer margin box moves when its content grows by ``delta`` (it keeps its outer edge)."""
+    if margin.at_keyword.endswith("left"):
+        return 0.0
+    if margin.at_keyword.endswith("right"):
+        return -delta
+    return -delta / 2
+
+
+def _patch_footers(pages: list, numbers: list[tuple[int, int]]) -> int:
+    """Write the true page numbers into the footer margin boxes; return how many changed.
+
+    ``numbers`` holds, for each page, the number it was laid out with and its true number.
+    """
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
+
+    changed = 0
+    for i, (page, (old, new)) in enumerate(zip(pages, numbers)):
+        old, new = str(old), str(new)
+        for margin in page._page_box.children:
+            if not isinstance(margin, MarginBox) or margin.at_keyword not in FOOTERS:
+                continue
+            for line in margin.descendants():
+                if not isinstance(line, LineBox):
+                    continue
+                texts = [b for b in line.children if isinstance(b, TextBox)]
+                if len(texts) != len(line.children) or len(texts) != 1:
+                    raise Unpatchable(f"kaki halaman {i + 1} bukan satu teks")
+                box = texts[0]
+                if box.text != old:
+                    raise Unpatchable(f"kaki halaman {i + 1}: {box.text!r}, bukan {old!r}")
+                if old == new:
+                    continue
+                delta = _set_text(box, new)
+                shift = _margin_shift(margin, delta)
+                margin.position_x += shift  # margin boxes are as wide as their content
+                margin.width += delta
+                for inner in margin.descendants():
+                    if inner is not margin:
+                        inner.position_x += shift
+                line.width += delta
+                changed += 1
+    return changed
+
+
+def _ref_boxes(document) -> list[tuple[str, list, int]]:
+    """The ``::after`` text boxes of every TOC row and cross-reference (as ``pdf.printed_refs``):
+    (target anchor, boxes, index of the page of the last box)."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    from .pdf import PAGE_REF_CLASSES
+
+    found: dict[int, list] = {}
+    for i, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if not isinstance(box, TextBox) or box.element_tag != "a::after" or element is None:
+                continue
+            if not set((element.get("class") or "").split()) & set(PAGE_REF_CLASSES):
+                continue
+            entry = found.setdefault(id(element), [element.get("href", "")[1:], [], i])
+            entry[1].append(box)
+            entry[2] = i
+    return [tuple(entry) for entry in found.values()]
+
+
+def _patch_refs(document, where: dict[str, str]) -> tuple[int, set[int]]:
+    """Write the true target pages into the "(lihat hlm. N)" texts of the same width.
+
+    Returns how many changed, and the pages of the references whose true number
+    is not exactly as wide as the stand-in (their lines could break elsewhere: the
+    unit is laid out again, ``_relayout_units``). Raises ``Unpatchable`` when a
+    text is not what the stylesheet prints.
+    """
+    changed = 0
+    wide: set[int] = set()
+    for anchor, boxes, page in _ref_boxes(document):
+        box = boxes[-1]  # the number ends the last piece
+        m = _NUMBER_END.search(box.text)
+        lm = _NUMBER_END.search(box.pango_layout.text)
+        true = where.get(anchor)
+        if not m or not lm or lm.group(1) != m.group(1):
+            raise Unpatchable(f"rujukan ke #{anchor}: {box.text!r}")
+        if true is None or m.group(1) == true:  # a target not known yet keeps its stand-in for now
+            continue
+        text = box.pango_layout.text[:lm.start(1)] + true + lm.group(2)
+        if _text_width(box, text) != _text_width(box, box.pango_layout.text):
+            wide.add(page)
+            continue
+        box.text = box.text[:m.start(1)] + true + m.group(2)
+        box.pango_layout.text = text
+        changed += 1
+    return changed, wide
+
+
+def _main_parts(html: str) -> tuple[str, list[str], str]:
+    """A main chunk's HTML as (everything before its units, the units, everything after)."""
+    start = html.index(MAIN_OPEN) + len(MAIN_OPEN)
+    end = html.rindex("</div>\n</body>")
+    body = html[start:end]
+    cuts = [m.start() for m in re.finditer(re.escape(UNIT_START), body)]
+    cuts[0] = 0
+    return html[:start], [body[a:b] for a, b in zip(cuts, cuts[1:] + [len(body)])], html[end:]
+
+
+def _relayout_units(document, html: str, first: int, where: dict[str, str], pages: set[int], render) -> int:
+    """Lay out again, with their true numbers, the units holding ``pages``; put their pages in place.
+
+    Every unit starts on a right-hand page and its layout does not depend on what
+    comes before it (the premise of the chunks themselves), so the units laid out
+    together in one document, each followed by a unit as in the chunk, give
+    exactly their pages in the chunk; only their footers are then renumbered.
+    Raises ``Unpatchable`` when a unit's page count changes. Returns how many units.
+    """
+    head, units, tail = _main_parts(html)
+    index = _anchor_pages(document)
+    starts = [index.get(_first_id(unit)) for unit in units]
+    if None in starts or starts != sorted(starts) or starts[0] != 0:
+        raise Unpatchable("awal unit tidak ditemukan")
+    ends = starts[1:] + [len(document.pages)]
+    todo = sorted({max(u for u, at in enumerate(starts) if at <= page) for page in pages})
+    last = todo[-1] + 1 == len(units)
+    # a following unit keeps the enclosing boxes open to the last page's end, as in the chunk
+    source = (re.sub(r"counter-reset: page \d+;", f"counter-reset: page {first + starts[todo[0]]};", head, count=1)
+              + "".join(units[u] for u in todo) + ("" if last else RELAYOUT_END) + tail)
+    sub = render(_pin(source, where))
+    sub_index = _anchor_pages(sub)
+    sub_starts = [sub_index.get(_first_id(units[u])) for u in todo]
+    sub_ends = sub_starts[1:] + [len(sub.pages) if last else sub_index.get(RELAYOUT_END_ID)]
+    numbers = []
+    for u, a, b in zip(todo, sub_starts, sub_ends):
+        if a is None or b is None or b - a != ends[u] - starts[u]:
+            raise Unpatchable(f"unit {u + 1} kini {b - a if a is not None and b is not None else '?'} halaman, "
+                              f"bukan {ends[u] - starts[u]}")
+        numbers += [(first + starts[todo[0]] + j, first + starts[u] + j - a) for j in range(a, b)]
+    new_pages = [page for a, b in zip(sub_starts, sub_ends) for page in sub.pages[a:b]]
+    _patch_footers(new_pages, numbers)
+    for u, a, b in zip(todo, sub_starts, sub_ends):
+        document.pages[starts[u]:ends[u]] = sub.pages[a:b]
+    document.__dict__.setdefault("_klik_relaid", []).append(sub)  # must outlive the writing of the PDF
+    return len(todo)
+
+
+def _anchor_pages(document) -> dict[str, int]:
+    return {name: i for i, page in reversed(list(enumerate(document.pages))) for name in page.anchors}
+
+
+def _first_id(unit: str) -> str:
+    return re.search(r'\bid="([^"]+)"', unit).group(1)
+
+
+def patch_numbers(document, old_first: int, new_first: int, where: dict[str, str],
+                  html: str | None = None, render=None) -> tuple[int, int, int]:
+    """Correct a laid-out main chunk's page numbers in place.
+
+    Returns (footers changed, references changed, units laid out again). Units are
+    laid out again (``render(html) -> Document``) only for references whose
+    number changes width; without ``render`` such a reference raises ``Unpatchable``.
+    """
+    seen: set[int] = set()
+    for page in document.pages:  # every text box must own its Pango layout before one is changed
+        for box in page._page_box.descendants():
+            layout = getattr(box, "pango_layout", None)
+            if layout is not None:
+                if id(layout) in seen:
+                    raise Unpatchable("tata letak Pango dipakai bersama")
+                seen.add(id(layout))
+    count = len(document.pages)
+    footers = _patch_footers(document.pages, [(old_first + i, new_first + i) for i in range(count)])
+    refs, wide = _patch_refs(document, where)
+    if wide and render is None:
+        raise Unpatchable(f"{len(wide)} halaman dengan nomor rujukan yang berubah lebar")
+    return footers, refs, _relayout_units(document, html, new_first, where, wide, render) if wide else 0
 
 
 # ------------------------------------------------------------------ the rounds
@@ -268,11 +628,9 @@ def render_parallel(html: str, target: Path, *, base_dir: Path, roots: list[Path
     known = _load_map(map_root)
     # chunk 0 is the front matter, 1..n the main chunks
     first_pages: list[int | None] = [None]
-    guess = 1
     for k in range(n):
         first_pages.append(int(known[split.first_anchor[k]]) if split.first_anchor[k] in known
-                           and known[split.first_anchor[k]].isdigit() else guess)
-        guess += 2 * math.ceil(split.sizes[k] / BYTES_PER_PAGE / 2)
+                           and known[split.first_anchor[k]].isdigit() else split.first_estimate[k])
     results: list[dict | None] = [None] * (n + 1)
     todo = list(range(n + 1))
     stats = stats if stats is not None else {}
@@ -289,6 +647,162 @@ def render_parallel(html: str, target: Path, *, base_dir: Path, roots: list[Path
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _stand_ins(split, k: int, first_pages: list, where: dict[str, str]) -> dict[str, str]:
+    """Pins for a first layout: known numbers, and an estimate of the page of every other target.
+
+    A stand-in only needs the width of the true number (its digit count): the
+    estimate comes from the text before the target (``Split.estimate``), moved
+    with its chunk's first page when that is known from the page map. Targets in
+    the same main chunk are pinned too: WeasyPrint 70's target-counter() can leave
+    a table laid out for a number it later replaces, unlike the single pass, which
+    ends with every number pinned. The front chunk keeps target-counter() for its
+    own targets (their roman numbers cannot be estimated).
+    """
+    pins = dict(where)
+    for a, home in split.home.items():
+        if a not in pins and (home or k):
+            pins[a] = "v" if home == 0 else str(split.estimate[a] - split.first_estimate[home - 1]
+                                                 + first_pages[home])
+    return pins
+
+
+def _check(k: int, future) -> dict:
+    """A worker's result, or the build's error in Indonesian."""
+    from .book import BookError
+
+    try:
+        out = future.result()
+    except Exception as exc:  # a worker died (memory?) or WeasyPrint raised
+        raise BookError(f"Proses pembuat PDF untuk bagian {k} buku gagal: {type(exc).__name__}: {exc}. "
+                        f"Perbaikan: ulangi dengan {ENV_JOBS}=1 (satu proses) untuk melihat "
+                        "kesalahan WeasyPrint selengkapnya.") from exc
+    if "fetch" in out:
+        raise BookError(
+            f"WeasyPrint diminta mengambil {out['fetch']}. Buku hanya boleh memakai berkas hasil "
+            "pembangunan ini (docs/, overrides/, folder situs) dan data: URI, tanpa mengambil apa pun "
+            "dari jaringan. Perbaikan: simpan berkas itu di folder docs/ dan tautkan dengan jalur relatif.")
+    if out.get("errors"):
+        from .pdf import _weasyprint_errors
+        raise BookError(_weasyprint_errors(out["errors"]))
+    return out
+
+
+def _starts(counts: list[int]) -> list[int | None]:
+    """First page number of every chunk (``None`` for the front matter) from the main chunks' page counts."""
+    starts: list[int | None] = [None]
+    page = 1
+    for k, count in enumerate(counts, start=1):
+        starts.append(page)
+        page += count + (count % 2 if k < len(counts) else 0)
+    return starts
+
+
+def _landed(reports: dict[int, dict], starts: list) -> dict[str, str]:
+    """Printed page of every anchor of the reported chunks."""
+    where: dict[str, str] = {}
+    for k in sorted(reports):
+        r = reports[k]
+        labels = r["labels"] if k == 0 else [str(starts[k] + i) for i in range(r["count"])]
+        for name, i in r["anchors"].items():
+            where.setdefault(name, labels[i])
+    return where
+
+
+def _talk_round(split, known, first_pages, job, stats) -> list[dict]:
+    """The first round of a build: every main chunk laid out once, its numbers corrected in place.
+
+    Main chunks are laid out at the same time with guessed first pages and
+    stand-in numbers, report their page counts and anchors, then wait. Once every
+    main chunk has reported, the parent knows every first page and main-matter
+    page; it lays out the front chunk (table of contents) with those numbers and
+    answers each main chunk with its first page and the numbers of its
+    references, which the worker writes into its pages (``patch_numbers``) and
+    then writes its PDF. A chunk that cannot be patched returns without a PDF.
+    """
+    n = len(split.chunks)
+    ctx = get_context("spawn")
+    outbox = ctx.Queue()
+    inboxes = [ctx.Queue() for _ in range(n + 1)]
+    futures = {}
+    finished = False
+    with ProcessPoolExecutor(max_workers=n + 1, mp_context=ctx, max_tasks_per_child=1,
+                             initializer=_init_worker, initargs=(outbox, inboxes)) as pool:
+        try:
+            for k in sorted(range(1, n + 1), key=lambda k: -split.sizes[k - 1]):
+                futures[k] = pool.submit(render_chunk, job(k, _stand_ins(split, k, first_pages, known), talk=True))
+            # the table of contents waits for the main chunks' numbers unless the page map has them all
+            wait = not split.front_targets() <= known.keys()
+            futures[0] = pool.submit(render_chunk, job(0, dict(known), talk=True, wait=wait))
+            _exchange(split, outbox, inboxes, futures, wait)
+            results = [_check(k, futures[k]) for k in range(n + 1)]
+            finished = True
+        finally:
+            if not finished:  # a worker failed: the others must not wait for an answer forever
+                for inbox in inboxes:
+                    inbox.put({"stop": True})
+                for future in futures.values():
+                    future.cancel()
+    stats["patched"] = [list(r["patched"]) for r in results[1:]]  # (footers, references, units) per main chunk
+    unpatched = [(k, r["unpatched"]) for k, r in enumerate(results) if r.get("unpatched")]
+    if unpatched:
+        stats["unpatched"] = [why for _, why in unpatched]
+        log.info("PDF: %d bagian ditata ulang karena nomor halamannya tidak dapat dibetulkan di tempat, "
+                 "misalnya bagian %d: %s",
+                 len(unpatched), *unpatched[0])
+    return results
+
+
+def _exchange(split, outbox, inboxes, futures: dict, wait: bool) -> None:
+    """The parent's side of ``_talk_round``: answer the main chunks until their numbers agree.
+
+    Once every main chunk has reported, each one whose first page or printed
+    numbers disagree with where everything landed gets the true numbers; it
+    patches and reports again (a unit laid out again may move an anchor).
+    When they agree (or after ``MAX_PATCHES`` answers) every main chunk is told to
+    write, and a waiting front chunk gets the main matter's page numbers.
+    """
+    n = len(split.chunks)
+    reports: dict[int, dict] = {}
+    waiting = set(range(1, n + 1))  # main chunks still laying out or patching
+    for answers in range(MAX_PATCHES + 1):
+        while waiting:
+            msg = _next_report(outbox, futures, reports)
+            reports[msg["k"]] = msg
+            waiting.discard(msg["k"])
+        starts = _starts([reports[k]["count"] for k in range(1, n + 1)])
+        where = _landed(reports, starts)
+        for k in range(1, n + 1):
+            r = reports[k]
+            if r["unpatched"] or answers == MAX_PATCHES:
+                continue
+            if r["first_page"] != starts[k] or any(a in where and where[a] != shown for a, shown in r["refs"]):
+                inboxes[k].put({"first_page": starts[k], "where": {a: where[a] for a, _ in r["refs"] if a in where}})
+                waiting.add(k)
+        if not waiting:
+            break
+    for k in range(1, n + 1):
+        inboxes[k].put({"write": True})
+    if wait:
+        inboxes[0].put({"pins": {a: v for a, v in where.items() if split.home.get(a, 0)}})
+
+
+def _next_report(outbox, futures: dict, reports: dict) -> dict:
+    """The next worker report; a worker that ended without reporting has failed."""
+    import queue
+
+    while True:
+        try:
+            return outbox.get(timeout=0.2)
+        except queue.Empty:
+            pass
+        for k, future in futures.items():
+            if k not in reports and future.done():
+                out = _check(k, future)  # raises for an error it carries
+                from .book import BookError
+                raise BookError(f"Proses pembuat PDF untuk bagian {k} buku berhenti tanpa laporan: "
+                                f"{sorted(out)[:5]}. Perbaikan: ulangi dengan {ENV_JOBS}=1.")
+
+
 def _rounds(split, known, first_pages, results, todo, stats, where, scratch, html, target, base_dir, roots,
             main_anchor, workers, map_root, inputs) -> int:
     from .book import BookError
@@ -296,57 +810,47 @@ def _rounds(split, known, first_pages, results, todo, stats, where, scratch, htm
     n = len(split.chunks)
     pool_started = time.perf_counter()
     ctx = get_context("spawn")  # fresh processes: their memory is their own and ends with them
-    with _workers_skip_main(), ProcessPoolExecutor(max_workers=min(workers, n + 1), mp_context=ctx,
-                                                   max_tasks_per_child=1) as pool:
+
+    def job(k: int, pins: dict, *, talk: bool = False, wait: bool = False, write: bool = True) -> dict:
+        return {"k": k, "html": split.front_html() if k == 0 else split.main_html(k - 1, first_pages[k]),
+                "first_page": first_pages[k], "pins": pins, "base_dir": str(base_dir),
+                "roots": [str(r) for r in roots], "write": write, "talk": talk, "wait": wait,
+                "out": str(scratch / f"bagian-{k:03d}.pdf")}
+
+    talk = n <= workers  # every main chunk in memory at once: only as many as there are workers
+    with _workers_skip_main():
         for round_no in range(1, MAX_ROUNDS + 1):
             stats["rounds"] = round_no
-            jobs_out = {}
-            # largest first: the front chunk (small) last
-            for k in sorted(todo, key=lambda k: -(split.sizes[k - 1] if k else 0)):
-                pins = dict(where)
-                if round_no == 1:  # stand-ins of about the right width for targets in other chunks
-                    for a, home in split.home.items():
-                        if a not in pins and home != k:
-                            pins[a] = "v" if home == 0 else str(first_pages[home])
-                # a chunk laid out with guessed numbers will be laid out again: skip writing its PDF
-                sure = round_no > 1 or (k == 0 or split.first_anchor[k - 1] in known) and bool(known)
-                job = {"html": split.front_html() if k == 0 else split.main_html(k - 1, first_pages[k]),
-                       "first_page": first_pages[k], "pins": pins, "base_dir": str(base_dir),
-                       "roots": [str(r) for r in roots], "write": sure,
-                       "out": str(scratch / f"bagian-{k:03d}.pdf")}
-                jobs_out[k] = pool.submit(render_chunk, job)
-            for k, future in jobs_out.items():
-                try:
-                    out = future.result()
-                except Exception as exc:  # a worker died (memory?) or WeasyPrint raised
-                    raise BookError(f"Proses pembuat PDF untuk bagian {k} buku gagal: {type(exc).__name__}: {exc}. "
-                                    f"Perbaikan: ulangi dengan {ENV_JOBS}=1 (satu proses) untuk melihat "
-                                    "kesalahan WeasyPrint selengkapnya.") from exc
-                if "fetch" in out:
-                    raise BookError(
-                        f"WeasyPrint diminta mengambil {out['fetch']}. Buku hanya boleh memakai berkas hasil "
-                        "pembangunan ini (docs/, overrides/, folder situs) dan data: URI, tanpa mengambil apa pun "
-                        "dari jaringan. Perbaikan: simpan berkas itu di folder docs/ dan tautkan dengan jalur relatif.")
-                if out["errors"]:
-                    from .pdf import _weasyprint_errors
-                    raise BookError(_weasyprint_errors(out["errors"]))
-                results[k] = out
+            if round_no == 1 and talk:
+                outs = _talk_round(split, known, first_pages, job, stats)
+                for k, out in enumerate(outs):
+                    results[k] = out
+                    if k and out["pdf"] is not None:
+                        first_pages[k] = out["first_page"]
+            else:
+                outs = []
+                with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx,
+                                         max_tasks_per_child=1) as pool:
+                    jobs_out = {}
+                    # largest first: the front chunk (small) last
+                    for k in sorted(todo, key=lambda k: -(split.sizes[k - 1] if k else 0)):
+                        pins = _stand_ins(split, k, first_pages, where) if round_no == 1 else dict(where)
+                        # a chunk laid out with guessed numbers will be laid out again: skip writing its PDF
+                        sure = round_no > 1 or (k == 0 or split.first_anchor[k - 1] in known) and bool(known)
+                        jobs_out[k] = pool.submit(render_chunk, job(k, pins, write=sure))
+                    for k, future in jobs_out.items():
+                        results[k] = _check(k, future)
+                        outs.append(results[k])
+            for out in outs:
+                stats.setdefault("chunk_s", []).append(
+                    [round(out.get(key) or 0.0, 2) for key in ("layout_s", "wait_s", "patch_s", "write_s")])
                 stats["renders"] += 1
                 stats["layout_s"] += out["layout_s"]
                 stats["write_s"] += out["write_s"]
                 stats["worker_peak_mb"] = round(max(stats.get("worker_peak_mb", 0), out["peak_mb"]), 1)
             # where everything landed with the page counts of this round
-            starts: list[int | None] = [None]
-            page = 1
-            for k in range(1, n + 1):
-                starts.append(page)
-                page += results[k]["count"] + (results[k]["count"] % 2 if k < n else 0)
-            where = {}
-            for k in range(n + 1):
-                r = results[k]
-                labels = r["labels"] if k == 0 else [str(starts[k] + i) for i in range(r["count"])]
-                for name, i in r["anchors"].items():
-                    where.setdefault(name, labels[i])
+            starts = _starts([results[k]["count"] for k in range(1, n + 1)])
+            where = _landed(dict(enumerate(results)), starts)
             todo = [k for k in range(n + 1)
                     if results[k]["pdf"] is None or (k and starts[k] != first_pages[k])
                     or any(where.get(a) != shown for a, shown in results[k]["refs"])]

@@ -26,7 +26,10 @@ SLUG = load_guide_data(ROOT).region.book.slug
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory) -> tuple[Path, Path, dict]:
-    """(parallel PDF from a real build, single-pass PDF of the same HTML, the build's pdf stage figures)."""
+    """(parallel PDF from a real build, single-pass PDF of the same HTML, the build's pdf stage figures).
+
+    The tests switch the build cache off (conftest.py), so the build has no page
+    map: this is the cold path, where the chunks' numbers are corrected in place."""
     mp = pytest.MonkeyPatch()
     work = tmp_path_factory.mktemp("parallel")
     mp.setenv(pdfjobs.ENV_JOBS, "2")
@@ -42,7 +45,41 @@ def pair(tmp_path_factory) -> tuple[Path, Path, dict]:
     render_pdf(html, single, base_dir=site, roots=[ROOT / "docs", BOOK_DIR, ROOT / "overrides"], main_anchor=main)
     logged = [json.loads(line) for line in (work / "log.jsonl").read_text(encoding="utf-8").splitlines()]
     figures = next(e for e in logged if e["stage"] == "pdf")
-    return site / "unduh" / f"{SLUG}.pdf", single, figures
+    return site / "unduh" / f"{SLUG}.pdf", single, figures, html, site, main
+
+
+def _render_parallel(pair, out: Path, mp: pytest.MonkeyPatch, page_map: Path) -> dict:
+    """The book HTML of ``pair`` rendered again in chunks, with the page map at ``page_map``; its figures."""
+    html, site, main = pair[3:]
+    mp.setattr(pdfjobs, "_page_map_path", lambda root: page_map)
+    stats: dict = {}
+    pdfjobs.render_parallel(html, out, base_dir=site, roots=[ROOT / "docs", BOOK_DIR, ROOT / "overrides"],
+                            main_anchor=main, workers=2, stats=stats)
+    return stats
+
+
+@pytest.fixture(scope="module")
+def variants(pair, tmp_path_factory) -> dict[str, tuple[dict, dict]]:
+    """The same book rendered in chunks with a wrong page map, then with the right one (as the
+    wrong run left it), then without a map and without patching: name -> (facts, figures)."""
+    work = tmp_path_factory.mktemp("variants")
+    page_map = work / "pdf-pages.json"
+    split = pdfjobs.Split(pair[3], 2)
+    # every main chunk after the first "starts" far too early: footers and in-chunk references
+    # change, some of them in width (two digits instead of three: those units are laid out again)
+    page_map.write_text(json.dumps({a: str(10 + 7 * k) for k, a in enumerate(split.first_anchor[1:], 1)}))
+    out = {}
+    mp = pytest.MonkeyPatch()
+    try:
+        for name in ("wrong map", "right map", "no patching"):
+            if name == "no patching":
+                page_map.unlink()
+                mp.setenv(pdfjobs.ENV_PATCH, "0")
+            figures = _render_parallel(pair, work / f"{name}.pdf", mp, page_map)
+            out[name] = (facts(work / f"{name}.pdf"), figures)
+    finally:
+        mp.undo()
+    return out
 
 
 def facts(path: Path) -> dict:
@@ -93,14 +130,45 @@ def facts(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def both(pair) -> tuple[dict, dict]:
-    parallel, single, _ = pair
-    return facts(parallel), facts(single)
+    return facts(pair[0]), facts(pair[1])
 
 
 def test_the_build_really_rendered_in_chunks(pair):
     figures = pair[2]
     assert figures["jobs"] == 2 and figures["chunks"] >= 3, figures  # front matter + at least two main chunks
     assert figures["renders"] >= figures["chunks"]
+
+
+def test_a_cold_build_lays_every_chunk_out_once(pair):
+    """No page map: the numbers of the first layout are corrected in place, not by a second round."""
+    figures = pair[2]
+    assert figures["rounds"] == 1 and figures["renders"] == figures["chunks"], figures
+    assert figures["patched"], figures
+
+
+@pytest.mark.parametrize("name", ["wrong map", "right map", "no patching"])
+def test_other_page_maps_give_the_same_book(both, variants, name):
+    one = both[1]
+    par, figures = variants[name]
+    assert par["pages"] == one["pages"], figures
+    differ = [i for i, (a, b) in enumerate(zip(par["text"], one["text"])) if a != b]
+    assert not differ, f"{name}: teks berbeda di halaman (indeks) {differ[:10]}"
+    for key in ("labels", "outline", "links", "document_kids", "lang", "title"):
+        assert par[key] == one[key], f"{name}: {key} berbeda"
+    assert len(par["struct_parents"]) == len(one["struct_parents"])
+
+
+def test_how_each_page_map_was_used(variants):
+    wrong, right, unpatched = (variants[name][1] for name in ("wrong map", "right map", "no patching"))
+    # a wrong map is corrected in place: footers, references, and the units whose numbers change width
+    assert wrong["rounds"] == 1 and wrong["renders"] == wrong["chunks"], wrong
+    assert any(footers for footers, _, _ in wrong["patched"]), wrong
+    assert any(units for _, _, units in wrong["patched"]), wrong
+    # the right map (left by the wrong run): one layout per chunk, nothing to correct
+    assert right["rounds"] == 1 and right["renders"] == right["chunks"], right
+    assert not any(footers or refs or units for footers, refs, units in right["patched"]), right
+    # no patching: every main chunk laid out a second time
+    assert unpatched["rounds"] == 2 and len(unpatched["unpatched"]) == unpatched["chunks"] - 1, unpatched
 
 
 def test_same_pages_and_text_on_every_page(both):
