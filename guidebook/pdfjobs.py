@@ -286,6 +286,9 @@ def _talk(job: dict, document, first: int, facts: dict, HTML, base_url: str, fet
             first = answer["first_page"]
         except Unpatchable as exc:  # laid out again in the next round
             unpatched = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a WeasyPrint whose internals moved: lay it out again
+            log.debug("PDF: nomor halaman tidak dapat ditambal", exc_info=True)
+            unpatched = f"{type(exc).__name__}: {exc}"
         facts = _facts(document, first)  # the patched numbers, checked by the parent like any other
 
 
