@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import cache, downloads
+from . import cache, downloads, timing
 from .buildlog import MkDocsExplainer
 from .data import DataError, load_guide_data
 from .pagecheck import check_pages
@@ -72,6 +72,7 @@ def _failure(head: str, explained: list, detail: str = "") -> str:
 # Not inputs of the site: tests, the bench, and the folders a build or a tool writes.
 NOT_INPUTS = {"tests", "bench", "node_modules", "__pycache__"}
 ENV_INPUTS = ("SOURCE_DATE_EPOCH", "KLIK_")  # names (or prefixes) that change what a build makes
+NOT_INPUT_ENV = {"KLIK_BENCH_LOG", "KLIK_BENCH_BOOK", "KLIK_CACHE_DIR"}  # where the bench and cache write
 
 
 def _input_files(root: Path, site_dir: Path):
@@ -101,7 +102,7 @@ def inputs_digest(root: Path, site_dir: Path, **options) -> str:
         data = path.read_bytes()
         digest.update(f"{label}\0{len(data)}\0".encode())
         digest.update(data)
-    env = {k: v for k, v in os.environ.items() if k.startswith(ENV_INPUTS)}
+    env = {k: v for k, v in os.environ.items() if k.startswith(ENV_INPUTS) and k not in NOT_INPUT_ENV}
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
     digest.update(json.dumps([sys.version, git_commit(root), env, packages, options],
                              sort_keys=True, default=str).encode())
@@ -179,9 +180,11 @@ def build_site(root: Path = ROOT, site_dir: Path | None = None, config_file: str
     if issues:
         raise BuildError(_failure(f"Data atau halaman panduan tidak valid ({len(issues)} masalah):", issues))
     switch = os.environ.get("KLIK_PDF") if pdf is None else ("1" if pdf else "0")
-    inputs = inputs_digest(root, site_dir, config_file=config_file, offline=offline, pdf=switch) \
-        if cache.enabled() else ""
-    if inputs and up_to_date(root, site_dir, inputs):
+    with timing.stage("masukan") as figures:
+        inputs = inputs_digest(root, site_dir, config_file=config_file, offline=offline, pdf=switch) \
+            if cache.enabled() else ""
+        figures["up_to_date"] = current = bool(inputs) and up_to_date(root, site_dir, inputs)
+    if current:
         log.info("Tidak ada yang berubah sejak pembangunan terakhir: %s dipakai apa adanya "
                  "(KLIK_CACHE=0 memaksa pembangunan ulang).", site_dir)
         return site_dir

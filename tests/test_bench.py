@@ -130,6 +130,8 @@ def test_bench_runs_on_a_tiny_guide_and_writes_results(tmp_path, monkeypatch):
     assert "tak terukur" not in table and "belum ada" not in table
     # an edited chapter renders no worksheet or DOCX again, and the project's text is restored
     assert guide["stages"]["ubah-bab"]["worksheets_made"] == 0
+    # with nothing changed, every rebuild found the site up to date (the bench's log file is no input)
+    assert guide["stages"]["ulang"]["up_to_date_runs"] == guide["stages"]["ulang"]["n"] == 1
     assert any(t["target"].startswith("2. satu bab diubah") and t["ok"] for t in saved["targets"])
     assert "Kalimat uji bench" not in "".join(
         p.read_text(encoding="utf-8") for p in (tmp_path / "work" / "sintetis-1" / "docs").rglob("*.md"))

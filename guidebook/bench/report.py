@@ -5,7 +5,7 @@ STAGE_LABELS = {
     "data": "data + validasi", "html": "MkDocs (HTML)", "lengkap": "build lengkap", "pdf": "PDF",
     "bare-pdf": "WeasyPrint polos", "search": "indeks pencarian", "worksheets": "lembar kerja",
     "docx": "DOCX", "templates": "templat", "downloads": "unduhan", "offline": "salinan luring",
-    "ulang": "build ulang (tanpa perubahan)", "ubah-bab": "build ulang (1 bab diubah)",
+    "ulang": "build ulang (tanpa perubahan)", "masukan": "cek masukan (hash)", "ubah-bab": "build ulang (1 bab diubah)",
 }
 OPTIONAL_LABELS = {"pdf": "PDF", "search": "indeks pencarian", "tools": "templat/DOCX/lembar kerja"}
 
@@ -46,6 +46,8 @@ def _stage_rows(name: str, guide: dict, optional: dict) -> list[list[str]]:
             extra.append("perkiraan: " + st["estimated"])
         if key in ("ulang", "ubah-bab") and "ratio_to_cold" in st:
             extra.append(f"{st['ratio_to_cold'] * 100:.0f}% dari build dingin")
+        if key == "ulang" and "up_to_date_runs" in st:
+            extra.append(f"situs sudah mutakhir pada {st['up_to_date_runs']} dari {st['n']} ulangan")
         if key == "ubah-bab" and "worksheets_made" in st:
             extra.append(f"lembar kerja/DOCX dibuat ulang: {st['worksheets_made']}")
         if key in ("search", "pdf") and "cached" in st:

@@ -269,8 +269,11 @@ def bench_guide(name: str, project: Path, runs: int, optional: dict, skip_full: 
         rebuild_env = {"KLIK_PDF": "0"}
 
     # Unchanged rebuild: the previous build's site/ and .cache/ stay in place.
-    rebuild, _ = builds("ulang", rebuild_env, cold=False)
+    rebuild, rebuild_logs = builds("ulang", rebuild_env, cold=False)
     stages["ulang"] = rebuild
+    if rebuild.get("ok"):  # runs that found site/ already up to date (build.up_to_date)
+        rebuild["up_to_date_runs"] = sum(any(e["stage"] == "masukan" and e.get("up_to_date") for e in lg)
+                                         for lg in rebuild_logs)
     cold = stages.get("lengkap") if stages.get("lengkap", {}).get("ok") else html
     if rebuild.get("ok") and cold.get("ok"):
         stages["ulang"]["ratio_to_cold"] = round(rebuild["median_s"] / cold["median_s"], 3)
