@@ -4,7 +4,8 @@ WeasyPrint lays a document out on one core and keeps every page in memory. The
 book HTML is therefore cut at unit boundaries into a front chunk (cover, imprint,
 table of contents, introduction) and a few main chunks of whole parts and
 chapters, balanced by size and never larger than ``MAX_CHUNK_PAGES`` estimated
-pages. Each chunk is rendered by a fresh worker process; the pieces are then
+pages (a book of up to ``ONE_LAYOUT_CHUNK_PAGES`` per worker gets one chunk per
+worker, so it is laid out once). Each chunk is rendered by a fresh worker process; the pieces are then
 joined, one at a time, into the same document a single pass would give:
 
 * Every unit starts on a right-hand page, so a chunk's page count does not
@@ -70,6 +71,7 @@ log = logging.getLogger("mkdocs.plugins.klik.pdf")
 ENV_JOBS = "KLIK_PDF_JOBS"
 ENV_PATCH = "KLIK_PDF_PATCH"  # 0: never correct numbers in place, always lay a chunk out again (tests)
 MAX_CHUNK_PAGES = 110   # pages per worker: bounds the memory of every process
+ONE_LAYOUT_CHUNK_PAGES = 140  # larger chunks are allowed when that lets one chunk per worker lay out once
 BYTES_PER_PAGE = 4800   # first estimate of HTML bytes per printed page (measured on the guide)
 CHARS_PER_PAGE = 2200   # page estimate of a unit: its text, plus its table rows (measured on the guide)
 ROWS_PER_PAGE = 30
@@ -128,6 +130,8 @@ class Split:
         sizes = [len(u.encode()) for u in units]
         total = sum(sizes)
         count = max(workers, math.ceil(total / BYTES_PER_PAGE / MAX_CHUNK_PAGES))
+        if count > workers and total / BYTES_PER_PAGE <= workers * ONE_LAYOUT_CHUNK_PAGES:
+            count = workers  # a short book: one chunk per worker, laid out once (``_talk_round``)
         count = min(count, len(units))
         groups: list[list[int]] = [[]]
         done = 0
@@ -761,8 +765,10 @@ def _exchange(split, outbox, inboxes, futures: dict, wait: bool) -> None:
     Once every main chunk has reported, each one whose first page or printed
     numbers disagree with where everything landed gets the true numbers; it
     patches and reports again (a unit laid out again may move an anchor).
-    When they agree (or after ``MAX_PATCHES`` answers) every main chunk is told to
-    write, and a waiting front chunk gets the main matter's page numbers.
+    When they agree, a waiting front chunk gets the main matter's page numbers and
+    reports its own anchors (roman numbers), which main-matter references to the
+    front matter need; then (or after ``MAX_PATCHES`` answers) every main chunk is
+    told to write.
     """
     n = len(split.chunks)
     reports: dict[int, dict] = {}
@@ -782,6 +788,11 @@ def _exchange(split, outbox, inboxes, futures: dict, wait: bool) -> None:
                 inboxes[k].put({"first_page": starts[k], "where": {a: where[a] for a, _ in r["refs"] if a in where}})
                 waiting.add(k)
         if not waiting:
+            if wait:  # main-matter numbers are final: lay out the table of contents with them
+                inboxes[0].put({"pins": {a: v for a, v in where.items() if split.home.get(a, 0)}})
+                wait = False
+                waiting.add(0)  # its anchors' roman numbers, for main-matter references to the front
+                continue
             break
     for k in range(1, n + 1):
         inboxes[k].put({"write": True})

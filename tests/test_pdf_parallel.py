@@ -221,3 +221,18 @@ def test_bookmark_nesting_follows_weasyprint():
     assert [n[0] for n in tree] == ["A", "B"]
     assert [n[0] for n in tree[0][4]] == ["A.1", "A.2"]
     assert [n[0] for n in tree[1][4]] == ["B.x"]
+
+
+def test_a_short_book_gets_one_chunk_per_worker_and_a_long_one_stays_bounded():
+    """Up to ONE_LAYOUT_CHUNK_PAGES a chunk, one chunk per worker (laid out once, numbers patched);
+    beyond, chunks of at most MAX_CHUNK_PAGES keep every process's memory bounded."""
+    page = "<p>" + "kata " * (pdfjobs.BYTES_PER_PAGE // 5) + "</p>"
+
+    def book(pages: int) -> str:
+        units = "".join(f'<section class="unit unit--chapter" id="bab-{i}">{page * 10}</section>'
+                        for i in range(pages // 10))
+        return f'<html><head></head><body><div class="mainmatter">{units}</div>\n</body></html>'
+
+    assert len(pdfjobs.Split(book(260), 2).chunks) == 2
+    assert len(pdfjobs.Split(book(400), 2).chunks) == 4
+    assert len(pdfjobs.Split(book(100), 2).chunks) == 2
