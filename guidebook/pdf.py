@@ -285,23 +285,31 @@ def _labels(document, main_anchor: str | None) -> list[str]:
     return [roman(i + 1).lower() if i < first else str(i - first + 1) for i in range(len(document.pages))]
 
 
-def printed_refs(document) -> list[tuple[str, str]]:
-    """What each TOC row or cross-reference printed: (target anchor, page number shown).
-    "?" is what a pinned number shows for an anchor it does not know."""
+def ref_boxes(document) -> list[tuple[str, list, int]]:
+    """The ``::after`` text boxes of every TOC row and cross-reference:
+    (target anchor, boxes, index of the page of the last box)."""
     from weasyprint.formatting_structure.boxes import TextBox
 
-    printed: dict[int, list] = {}
-    for page in document.pages:
+    found: dict[int, list] = {}
+    for i, page in enumerate(document.pages):
         for box in page._page_box.descendants():
             element = getattr(box, "element", None)
             if not isinstance(box, TextBox) or box.element_tag != "a::after" or element is None:
                 continue
             if not set((element.get("class") or "").split()) & set(PAGE_REF_CLASSES):
                 continue
-            entry = printed.setdefault(id(element), [element.get("href", "")[1:], ""])
-            entry[1] += box.text
+            entry = found.setdefault(id(element), [element.get("href", "")[1:], [], i])
+            entry[1].append(box)
+            entry[2] = i
+    return [tuple(entry) for entry in found.values()]
+
+
+def printed_refs(document) -> list[tuple[str, str]]:
+    """What each TOC row or cross-reference printed: (target anchor, page number shown).
+    "?" is what a pinned number shows for an anchor it does not know."""
     refs = []
-    for anchor, text in printed.values():
+    for anchor, boxes, _ in ref_boxes(document):
+        text = "".join(box.text for box in boxes)
         number = re.findall(r"(?<![a-z])([0-9]+|[ivxlcdm]+|\?)\)?\s*$", text)  # "(lihat hlm. 12)", "iv"
         refs.append((anchor, number[-1] if number else text.strip()))
     return refs

@@ -459,27 +459,6 @@ def _patch_footers(pages: list, numbers: list[tuple[int, int]]) -> int:
     return changed
 
 
-def _ref_boxes(document) -> list[tuple[str, list, int]]:
-    """The ``::after`` text boxes of every TOC row and cross-reference (as ``pdf.printed_refs``):
-    (target anchor, boxes, index of the page of the last box)."""
-    from weasyprint.formatting_structure.boxes import TextBox
-
-    from .pdf import PAGE_REF_CLASSES
-
-    found: dict[int, list] = {}
-    for i, page in enumerate(document.pages):
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if not isinstance(box, TextBox) or box.element_tag != "a::after" or element is None:
-                continue
-            if not set((element.get("class") or "").split()) & set(PAGE_REF_CLASSES):
-                continue
-            entry = found.setdefault(id(element), [element.get("href", "")[1:], [], i])
-            entry[1].append(box)
-            entry[2] = i
-    return [tuple(entry) for entry in found.values()]
-
-
 def _patch_refs(document, where: dict[str, str]) -> tuple[int, set[int]]:
     """Write the true target pages into the "(lihat hlm. N)" texts of the same width.
 
@@ -490,7 +469,9 @@ def _patch_refs(document, where: dict[str, str]) -> tuple[int, set[int]]:
     """
     changed = 0
     wide: set[int] = set()
-    for anchor, boxes, page in _ref_boxes(document):
+    from .pdf import ref_boxes
+
+    for anchor, boxes, page in ref_boxes(document):
         box = boxes[-1]  # the number ends the last piece
         m = _NUMBER_END.search(box.text)
         lm = _NUMBER_END.search(box.pango_layout.text)
